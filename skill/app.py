@@ -1,0 +1,62 @@
+"""The Flask app factory: POST / takes Alexa requests, GET /health reports the service."""
+
+from __future__ import annotations
+
+import json
+import logging
+
+from ask_sdk_core.exceptions import SerializationException
+from ask_sdk_model import RequestEnvelope
+from flask import Flask, Response, jsonify, request
+from werkzeug.exceptions import HTTPException
+
+from .content import load_catalog
+from .envelope import BadRequest, parse_envelope
+from .handlers import build_skill
+from .settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+def create_app(settings: Settings | None = None) -> Flask:
+    """A ready app; raises ContentError if the routines are invalid, so it never half-starts."""
+    settings = settings or Settings.from_env()
+    catalog = load_catalog(settings.routines)
+    skill = build_skill(catalog)
+
+    app = Flask(__name__)
+    app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
+    app.extensions["stretch_coach"] = {"settings": settings, "catalog": catalog}
+
+    @app.post("/")
+    def alexa() -> Response:
+        body = request.get_data(cache=False)
+        try:
+            parse_envelope(body)
+            envelope = skill.serializer.deserialize(body.decode("utf-8"), RequestEnvelope)
+        except (BadRequest, SerializationException) as error:
+            return _error(400, str(error))
+        response = skill.invoke(envelope, None)
+        payload = json.dumps(skill.serializer.serialize(response), separators=(",", ":"))
+        return Response(payload, mimetype="application/json")
+
+    @app.get("/health")
+    def health() -> Response:
+        return jsonify(status="ok", routines=len(catalog), verify=settings.verify)
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException) -> Response:
+        return _error(error.code or 500, error.description or error.name)
+
+    @app.errorhandler(Exception)
+    def unexpected(error: Exception) -> Response:
+        log.error("unhandled error on %s %s", request.method, request.path, exc_info=error)
+        return _error(500, "internal error")
+
+    return app
+
+
+def _error(status: int, message: str) -> Response:
+    response = jsonify(error=message)
+    response.status_code = status
+    return response

@@ -1,0 +1,181 @@
+"""Request envelopes shaped exactly like Alexa's, and a session that carries them turn to turn.
+
+Used by the local simulator and by the tests; field names follow Alexa's request JSON reference.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from . import intents
+from .ssml import to_plain
+
+DEFAULT_APPLICATION_ID = "amzn1.ask.skill.00000000-0000-0000-0000-000000000000"
+ER_AUTHORITY = "amzn1.er-authority.echo-sdk.{application_id}.{slot_type}"
+
+
+def _id(kind: str) -> str:
+    return f"amzn1.echo-api.{kind}.{uuid.uuid4()}"
+
+
+def timestamp(moment: datetime | None = None) -> str:
+    return (moment or datetime.now(UTC)).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """Entity resolution for a slot value: the matched value's id and name, or no match."""
+
+    slot_type: str
+    id: str | None = None
+    name: str | None = None
+
+
+def slot(name: str, value: str | None, resolution: Resolution | None = None,
+         application_id: str = DEFAULT_APPLICATION_ID) -> dict[str, Any]:
+    filled: dict[str, Any] = {"name": name, "confirmationStatus": "NONE"}
+    if value is None:
+        return filled
+    filled.update(value=value, source="USER")
+    if resolution:
+        authority = ER_AUTHORITY.format(application_id=application_id,
+                                        slot_type=resolution.slot_type)
+        block: dict[str, Any] = {"authority": authority}
+        if resolution.id:
+            block["status"] = {"code": "ER_SUCCESS_MATCH"}
+            block["values"] = [{"value": {"name": resolution.name, "id": resolution.id}}]
+        else:
+            block["status"] = {"code": "ER_SUCCESS_NO_MATCH"}
+        filled["resolutions"] = {"resolutionsPerAuthority": [block]}
+    return filled
+
+
+def launch_request(locale: str = "en-US") -> dict[str, Any]:
+    return {"type": intents.LAUNCH_REQUEST, "requestId": _id("request"),
+            "timestamp": timestamp(), "locale": locale, "shouldLinkResultBeReturned": False}
+
+
+def intent_request(name: str, slots: dict[str, dict[str, Any]] | None = None,
+                   locale: str = "en-US") -> dict[str, Any]:
+    return {
+        "type": intents.INTENT_REQUEST, "requestId": _id("request"), "timestamp": timestamp(),
+        "locale": locale, "dialogState": "COMPLETED",
+        "intent": {"name": name, "confirmationStatus": "NONE", "slots": slots or {}},
+    }
+
+
+def session_ended_request(reason: str = "USER_INITIATED", error: dict | None = None,
+                          locale: str = "en-US") -> dict[str, Any]:
+    request = {"type": intents.SESSION_ENDED_REQUEST, "requestId": _id("request"),
+               "timestamp": timestamp(), "locale": locale, "reason": reason}
+    if error:
+        request["error"] = error
+    return request
+
+
+@dataclass
+class Device:
+    """An Echo and its user: the ids Alexa puts in every envelope."""
+
+    application_id: str = DEFAULT_APPLICATION_ID
+    user_id: str = field(default_factory=lambda: f"amzn1.ask.account.{uuid.uuid4().hex}")
+    device_id: str = field(default_factory=lambda: f"amzn1.ask.device.{uuid.uuid4().hex}")
+
+    def envelope(self, request: dict[str, Any], session: dict[str, Any] | None) -> dict[str, Any]:
+        application = {"applicationId": self.application_id}
+        user = {"userId": self.user_id}
+        envelope: dict[str, Any] = {
+            "version": "1.0",
+            "context": {
+                "System": {
+                    "application": application,
+                    "user": user,
+                    "device": {"deviceId": self.device_id,
+                               "supportedInterfaces": {}},
+                    "apiEndpoint": "https://api.amazonalexa.com",
+                    "apiAccessToken": "simulated-token",
+                },
+            },
+            "request": request,
+        }
+        if session is not None:
+            envelope["session"] = {**session, "application": application, "user": user}
+        return envelope
+
+
+@dataclass(frozen=True)
+class Turn:
+    """One response, read as a person would hear it."""
+
+    status: int
+    body: dict[str, Any]
+
+    @property
+    def response(self) -> dict[str, Any]:
+        return self.body.get("response", {})
+
+    @property
+    def ssml(self) -> str:
+        return self.response.get("outputSpeech", {}).get("ssml", "")
+
+    @property
+    def speech(self) -> str:
+        return to_plain(self.ssml) if self.ssml else ""
+
+    @property
+    def reprompt(self) -> str:
+        ssml = self.response.get("reprompt", {}).get("outputSpeech", {}).get("ssml")
+        return to_plain(ssml) if ssml else ""
+
+    @property
+    def ends_session(self) -> bool:
+        return self.response.get("shouldEndSession") is not False
+
+    @property
+    def attributes(self) -> dict[str, Any]:
+        return self.body.get("sessionAttributes") or {}
+
+
+Send = Callable[[dict[str, Any]], tuple[int, dict[str, Any]]]
+
+
+class Session:
+    """Talks to a skill the way Alexa does: one session id, attributes carried between turns."""
+
+    def __init__(self, send: Send, device: Device | None = None, locale: str = "en-US"):
+        self.send = send
+        self.device = device or Device()
+        self.locale = locale
+        self._session: dict[str, Any] | None = None
+
+    @property
+    def open(self) -> bool:
+        return self._session is not None
+
+    def launch(self) -> Turn:
+        self._session = None
+        return self.request(launch_request(self.locale))
+
+    def intent(self, name: str, slots: dict[str, dict[str, Any]] | None = None) -> Turn:
+        return self.request(intent_request(name, slots, self.locale))
+
+    def end(self, reason: str = "USER_INITIATED", error: dict | None = None) -> Turn:
+        return self.request(session_ended_request(reason, error, self.locale))
+
+    def request(self, request: dict[str, Any]) -> Turn:
+        """Sends `request` in the current session (starting one if none is open)."""
+        if self._session is None:
+            self._session = {"new": True, "sessionId": _id("session")}
+        status, body = self.send(self.device.envelope(request, self._session))
+        turn = Turn(status, body)
+        if status != 200 or turn.ends_session or request["type"] == intents.SESSION_ENDED_REQUEST:
+            self._session = None
+        else:
+            self._session = {**self._session, "new": False}
+            if turn.attributes:
+                self._session["attributes"] = turn.attributes
+        return turn

@@ -1,0 +1,182 @@
+"""Replies into SSML: the routine steps, timed holds and every other phrase the skill says."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from . import ssml, timing
+from .catalog import Catalog
+from .conversation import Line, Reply
+from .routines import Kind, Routine, Step
+
+PHRASES_FILE = Path(__file__).with_name("phrases.yaml")
+# Room left in a response for what surrounds a step (introduction, close, question); a step
+# whose SSML needs more than the rest is split across responses.
+SURROUNDINGS_BUDGET = 2000
+PART_BUDGET = ssml.MAX_SSML_CHARS - ssml.SPEAK_TAGS - SURROUNDINGS_BUDGET
+
+
+class Phrases:
+    """The skill's wording, from phrases.yaml, looked up by dotted key."""
+
+    def __init__(self, data: dict[str, Any]):
+        self._data = data
+
+    @classmethod
+    @cache
+    def load(cls, path: Path = PHRASES_FILE) -> Phrases:
+        return cls(yaml.safe_load(path.read_text(encoding="utf-8")))
+
+    def __call__(self, key: str, **params: Any) -> str:
+        template: Any = self._data
+        for part in key.split("."):
+            template = template[part]
+        return template.format(**params)
+
+    def count(self, number: int, unit: str) -> str:
+        """ "1 round", "2 rounds"."""
+        singular, plural = self._data["units"][unit]
+        return f"{number} {singular if number == 1 else plural}"
+
+
+def mid_sentence(name: str) -> str:
+    return name[:1].lower() + name[1:]
+
+
+def spoken_list(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+class Speech:
+    """Renders replies for one catalog; every step's SSML is built once, up front."""
+
+    def __init__(self, catalog: Catalog, phrases: Phrases | None = None):
+        self.catalog = catalog
+        self.phrases = phrases or Phrases.load()
+        # Stretches first, then massage, then tips: the order someone in pain wants them.
+        ordered = sorted(catalog, key=lambda routine: list(Kind).index(routine.kind))
+        self._menu = ssml.text(self.phrases(
+            "menu", names=spoken_list([mid_sentence(r.name) for r in ordered]))) if ordered else ""
+        self._example = mid_sentence(ordered[0].name) if ordered else ""
+        self._parts = {
+            (routine.id, turn): self._split(self._turn_fragments(routine, turn))
+            for routine in catalog for turn in range(routine.turn_count)
+        }
+
+    def part_count(self, routine: Routine, turn: int) -> int:
+        return len(self._parts[routine.id, turn])
+
+    def render(self, reply: Reply) -> tuple[str, str | None]:
+        """The SSML to speak and, if the session stays open, the reprompt's SSML."""
+        place = reply.state.place
+        speech = ssml.join(*(self._line(line) for line in reply.lines))
+        if reply.ask is None:
+            return ssml.speak(speech), None
+        params = self._params(place.routine if place else None)
+        question = ssml.text(self.phrases(f"ask.{reply.ask}", **params))
+        reprompt = ssml.text(self.phrases(f"reprompt.{reply.ask}", **params))
+        return ssml.speak(ssml.join(speech, question)), ssml.speak(reprompt)
+
+    # Lines.
+
+    def _line(self, line: Line) -> str:
+        if line.key == "step":
+            return self._parts[line.routine.id, line.turn][line.part]
+        if line.key == "menu":
+            return self._menu
+        if line.key == "intro":
+            return ssml.text(self._intro(line.routine))
+        params = self._params(line.routine, line.turn)
+        return ssml.text(self.phrases(line.key, heard=line.heard, **params))
+
+    def _params(self, routine: Routine | None, turn: int = 0) -> dict[str, str]:
+        params = {"example": self._example}
+        if routine:
+            params.update(name=mid_sentence(routine.name), Name=routine.name,
+                          position=self._position(routine, turn))
+        return params
+
+    def _position(self, routine: Routine, turn: int) -> str:
+        number, total = routine.first_step_number(turn), len(routine.steps)
+        if routine.kind != Kind.CHECKLIST:
+            return self.phrases("position.step", number=number, total=total)
+        last = number + len(routine.turn_steps(turn)) - 1
+        key = "position.checklist" if last > number else "position.checklist_single"
+        return self.phrases(key, number=number, last=last, total=total)
+
+    def _intro(self, routine: Routine) -> str:
+        parts = [self.phrases("intro", Name=routine.name, summary=routine.summary),
+                 self._plan(routine)]
+        if routine.safety:
+            parts.append(routine.safety)
+        return " ".join(parts)
+
+    def _plan(self, routine: Routine) -> str:
+        """How the routine is timed: rounds and hold lengths, or how many tips."""
+        p, timed = self.phrases, routine.timed_steps
+        if routine.kind == Kind.CHECKLIST:
+            return p("plan.checklist", count=p.count(len(routine.steps), "tip"),
+                     per_turn=routine.per_turn)
+        if not timed:
+            return p("plan.untimed", count=p.count(len(routine.steps), "step"))
+        holds = sorted({step.hold for step in timed})
+        if len(timed) == 1:
+            step = timed[0]
+            each_side = p("plan.each_side") if step.sides else ""
+            return p("plan.single", rounds=p.count(step.reps, "round"),
+                     hold=p.count(step.hold, "second"), each_side=each_side)
+        count = p.count(sum(step.reps * max(1, len(step.sides)) for step in timed), "hold")
+        if len(holds) == 1:
+            return p("plan.same", count=count, hold=p.count(holds[0], "second"))
+        return p("plan.mixed", count=count, shortest=p.count(holds[0], "second"),
+                 longest=p.count(holds[-1], "second"))
+
+    # Steps.
+
+    def _turn_fragments(self, routine: Routine, turn: int) -> list[str]:
+        fragments = []
+        header = "step_header.checklist" if routine.kind == Kind.CHECKLIST else "step_header.step"
+        for offset, step in enumerate(routine.turn_steps(turn)):
+            if len(routine.steps) > 1:
+                number = routine.first_step_number(turn) + offset
+                fragments.append(ssml.text(self.phrases(header, number=number,
+                                                        total=len(routine.steps))))
+            fragments.append(ssml.text(step.say))
+            fragments.extend(self._timed(routine.kind, step))
+        return fragments
+
+    def _timed(self, kind: Kind, step: Step) -> list[str]:
+        p = self.phrases
+        words = {
+            timing.HoldStart: lambda e: p(f"hold.{kind}"),
+            timing.Release: lambda e: p(f"release.{kind}"),
+            timing.Halfway: lambda e: p("halfway"),
+            timing.Countdown: lambda e: p("countdown", seconds=e.seconds),
+            timing.RoundStart: lambda e: p("round", number=e.number, total=e.total),
+            timing.SideStart: lambda e: p("side_first" if e.first else "side_next",
+                                          Side=e.name.capitalize(), side=e.name),
+            timing.RestStart: lambda e: p("rest"),
+        }
+        return [
+            ssml.silence(event.seconds) if isinstance(event, timing.Silence)
+            else ssml.text(words[type(event)](event))
+            for event in timing.step_events(step)
+        ]
+
+    @staticmethod
+    def _split(fragments: list[str]) -> tuple[str, ...]:
+        """Pack fragments into as few parts as fit the response budget, in order."""
+        parts: list[list[str]] = [[]]
+        size = 0
+        for fragment in fragments:
+            if parts[-1] and size + 1 + len(fragment) > PART_BUDGET:
+                parts.append([])
+                size = 0
+            parts[-1].append(fragment)
+            size += 1 + len(fragment)
+        return tuple(" ".join(part) for part in parts)
+

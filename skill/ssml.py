@@ -1,0 +1,66 @@
+"""SSML text: escaping, silences, and reading SSML back as plain text with silences shown."""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ElementTree
+from xml.sax.saxutils import escape
+
+from .timing import break_chunks
+
+# Alexa refuses output speech of 8,000 characters or more, tags included.
+MAX_SSML_CHARS = 8000
+SPEAK_TAGS = len("<speak></speak>")
+
+
+def text(words: str) -> str:
+    """Plain words as SSML text: markup characters escaped."""
+    return escape(words)
+
+
+def silence(seconds: int) -> str:
+    """`seconds` of silence as breaks of at most Alexa's ten seconds each."""
+    return "".join(f'<break time="{chunk}s"/>' for chunk in break_chunks(seconds))
+
+
+def join(*fragments: str) -> str:
+    return " ".join(fragment for fragment in fragments if fragment)
+
+
+def speak(inner: str) -> str:
+    return f"<speak>{inner}</speak>"
+
+
+_BREAK_SECONDS = re.compile(r"^(\d+(?:\.\d+)?)(ms|s)$")
+
+
+def break_seconds(element: ElementTree.Element) -> float:
+    match = _BREAK_SECONDS.match(element.get("time", ""))
+    if not match:
+        return 0.0
+    value = float(match.group(1))
+    return value / 1000 if match.group(2) == "ms" else value
+
+
+def to_plain(ssml: str) -> str:
+    """What a listener hears, as text: silences become "[8 s]" (adjacent breaks summed)."""
+    root = ElementTree.fromstring(ssml)
+    pieces: list[str | float] = []
+
+    def walk(element: ElementTree.Element) -> None:
+        if element.tag == "break":
+            seconds = break_seconds(element)
+            if pieces and isinstance(pieces[-1], float):
+                pieces[-1] += seconds
+            else:
+                pieces.append(seconds)
+        elif element.text:
+            pieces.append(element.text)
+        for child in element:
+            walk(child)
+            if child.tail:
+                pieces.append(child.tail)
+
+    walk(root)
+    shown = (f"[{piece:g} s]" if isinstance(piece, float) else piece for piece in pieces)
+    return " ".join(" ".join(shown).split())

@@ -1,0 +1,302 @@
+"""Whole conversations through HTTP, asserting what a person would hear."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from skill import intents
+
+WHICH = "Which would you like?"
+GO_ON = "Ready to go on?"
+ANOTHER = "Would you like another routine?"
+
+
+def hold_silences(speech: str) -> list[float]:
+    """Seconds of each silence heard, in order."""
+    return [float(s) for s in re.findall(r"\[(\d+(?:\.\d+)?) s\]", speech)]
+
+
+def test_launch_welcomes_warns_lists_and_asks(person, catalog):
+    turn = person.launch()
+    assert turn.status == 200
+    assert turn.speech.startswith("Welcome to Stretch Coach.")
+    assert "not medical advice" in turn.speech
+    assert "Stop if anything hurts" in turn.speech
+    assert "see a doctor if the pain persists" in turn.speech
+    for routine in catalog:
+        assert routine.name.lower() in turn.speech.lower()
+    assert turn.speech.endswith(WHICH)
+    assert not turn.ends_session
+    assert "routine name" in turn.reprompt
+
+
+def test_the_butterfly_stretch_from_launch_to_goodbye(person):
+    person.launch()
+
+    intro = person.start("the butterfly stretch")
+    assert intro.speech.startswith("Butterfly stretch.")
+    assert "2 rounds, holding for 8 seconds" in intro.speech
+    assert "Step 1 of 2. Sit with the soles of your feet together" in intro.speech
+    assert intro.speech.endswith(GO_ON)
+    assert "[" not in intro.speech  # nothing to hold yet: no silence
+
+    step = person.say(intents.NEXT)
+    assert step.speech.startswith("Step 2 of 2. Slowly lean forward from your hips")
+    assert ("Round 1 of 2. Hold. [5 s] 3 more seconds. [3 s] And release. "
+            "Round 2 of 2. Hold. [5 s] 3 more seconds. [3 s] And release.") in step.speech
+    assert sum(hold_silences(step.speech)) == 16
+    assert "Butterfly stretch: all done." in step.speech
+    assert step.speech.endswith(ANOTHER)
+    assert not step.ends_session
+
+    menu = person.say(intents.YES)
+    assert "I can coach you through" in menu.speech and menu.speech.endswith(WHICH)
+
+    goodbye = person.say(intents.NO)
+    assert goodbye.speech.startswith("Goodbye")
+    assert goodbye.ends_session and not goodbye.reprompt
+
+
+@pytest.mark.parametrize("routine_id", [
+    "spiral-twist", "butterfly-stretch", "horizontal-stretch", "cramp-prevention",
+    "leg-cramp-massage", "knee-care", "running-knee-care", "running-knee-prevention", "tired-legs",
+])
+def test_every_routine_runs_start_to_end(person, catalog, routine_id):
+    routine = catalog.get(routine_id)
+    heard = [person.start(routine.name)]
+    while heard[-1].speech.endswith(GO_ON):
+        heard.append(person.say(intents.NEXT))
+        assert len(heard) <= len(routine.steps) + 1
+    spoken = " ".join(turn.speech for turn in heard)
+    for step in routine.steps:
+        assert step.say in spoken
+    assert spoken.count("all done") == 1
+    assert heard[-1].speech.endswith(ANOTHER)
+    expected_silence = sum((s.hold or 0) * s.reps * max(1, len(s.sides)) for s in routine.steps)
+    assert sum(hold_silences(spoken)) == expected_silence
+
+
+def test_sides_are_named_and_rounds_counted(person):
+    person.start("spiral twist")
+    step = person.say(intents.NEXT)
+    assert step.speech.count("Right side.") == 3
+    assert step.speech.count("Now the left side") == 3
+    assert "Round 3 of 3." in step.speech and "Round 4" not in step.speech
+    assert sum(hold_silences(step.speech)) == 60
+
+
+def test_massage_holds_have_halfway_and_countdown_cues(person):
+    person.start("leg cramp massage")
+    step = person.say(intents.NEXT)
+    assert "Start now. [15 s] Halfway. [10 s] 5 more seconds. [5 s] And ease off." in step.speech
+
+
+def test_checklist_is_read_a_few_tips_at_a_time(person, catalog):
+    tips = catalog.get("cramp-prevention").steps
+    first = person.start("cramp prevention")
+    assert "12 tips; I'll read them 3 at a time" in first.speech
+    assert tips[2].say in first.speech and tips[3].say not in first.speech
+    second = person.say(intents.NEXT)
+    assert second.speech.startswith("Tip 4.") and tips[5].say in second.speech
+
+
+def test_repeat_says_exactly_the_step_last_spoken(person):
+    person.start("butterfly")
+    step = person.say(intents.NEXT)
+    again = person.say(intents.REPEAT)
+    assert again.ssml == step.ssml
+
+
+def test_repeat_after_help_repeats_the_step_not_the_help(person):
+    person.start("horizontal stretch")
+    step = person.say(intents.NEXT)
+    person.say(intents.HELP)
+    assert person.say(intents.REPEAT).ssml == step.ssml
+
+
+def test_previous_goes_back_and_stops_at_the_first_step(person):
+    person.start("leg cramp massage")
+    person.say(intents.NEXT)
+    back = person.say(intents.PREVIOUS)
+    assert back.speech.startswith("Step 1 of 7.")
+    first = person.say(intents.PREVIOUS)
+    assert first.speech.startswith("This is the first step. Step 1 of 7.")
+
+
+def test_start_over_begins_the_routine_again(person):
+    person.start("cramp prevention")
+    person.say(intents.NEXT)
+    again = person.say(intents.START_OVER)
+    assert again.speech.startswith("Cramp prevention tips.") and "Tip 1." in again.speech
+
+
+def test_pause_keeps_the_place_and_resume_continues(person):
+    person.start("knee care")
+    person.say(intents.NEXT)
+    paused = person.say(intents.PAUSE)
+    assert paused.speech.startswith("Paused at tips 3 to 4 of 4 of knee care.")
+    assert not paused.ends_session and "resume" in paused.reprompt
+    resumed = person.say(intents.RESUME)
+    assert resumed.speech.startswith("Picking up knee care at tips 3 to 4 of 4. Tip 3.")
+
+
+def test_yes_after_pause_resumes_and_no_gives_time(person):
+    person.start("butterfly")
+    person.say(intents.PAUSE)
+    assert person.say(intents.NO).speech.startswith("No rush.")
+    assert person.say(intents.YES).speech.startswith("Picking up butterfly stretch at step 1 of 2")
+
+
+def test_yes_and_no_answer_ready_to_go_on(person):
+    person.start("butterfly")
+    waiting = person.say(intents.NO)
+    assert waiting.speech == f"No rush. {GO_ON}"
+    assert person.say(intents.YES).speech.startswith("Step 2 of 2.")
+
+
+def test_help_depends_on_where_you_are_and_keeps_the_place(person):
+    menu_help = person.launch() and person.say(intents.HELP)
+    assert "Say a routine's name to start" in menu_help.speech
+    person.start("spiral twist")
+    routine_help = person.say(intents.HELP)
+    assert routine_help.speech.startswith("You're at step 1 of 2 of spiral twist.")
+    assert "If anything hurts, stop straight away." in routine_help.speech
+    assert person.say(intents.NEXT).speech.startswith("Step 2 of 2. Cross your right leg")
+
+
+@pytest.mark.parametrize("intent", [intents.STOP, intents.CANCEL])
+def test_stop_and_cancel_say_goodbye_and_end(person, intent):
+    person.start("butterfly")
+    turn = person.say(intent)
+    assert turn.speech == "Goodbye, and look after yourself."
+    assert turn.ends_session and turn.attributes == {}
+
+
+def test_no_to_another_routine_ends_the_session(person):
+    person.start("butterfly")
+    person.say(intents.NEXT)
+    assert person.say(intents.NO).ends_session
+
+
+def test_next_after_the_end_offers_another(person):
+    person.start("butterfly")
+    person.say(intents.NEXT)
+    turn = person.say(intents.NEXT)
+    assert turn.speech == f"You've finished butterfly stretch. {ANOTHER}"
+
+
+def test_navigate_home_leaves_the_routine(person):
+    person.start("butterfly")
+    home = person.say(intents.NAVIGATE_HOME)
+    assert home.speech.startswith("Back to the start. I can coach you through")
+    assert "routine" not in home.attributes
+    assert person.say(intents.NEXT).speech.startswith("You haven't started a routine yet.")
+
+
+def test_list_routines_mid_routine_offers_to_resume(person):
+    person.start("horizontal")
+    listing = person.say(intents.LIST_ROUTINES)
+    assert "Or say resume to carry on with horizontal stretch." in listing.speech
+    assert person.say(intents.RESUME).speech.startswith("Picking up horizontal stretch")
+
+
+def test_fallback_apologises_and_helps_for_the_context(person):
+    person.launch()
+    assert person.say(intents.FALLBACK).speech.startswith(
+        "Sorry, I didn't catch that. I coach you through")
+    person.start("butterfly")
+    in_routine = person.say(intents.FALLBACK)
+    assert in_routine.speech.startswith("Sorry, I didn't catch that. You're at step 1 of 2")
+    assert not in_routine.ends_session
+
+
+@pytest.mark.parametrize("intent", [
+    intents.NEXT, intents.PREVIOUS, intents.START_OVER, intents.PAUSE, intents.RESUME,
+])
+def test_navigation_before_any_routine_gets_guidance(person, intent):
+    turn = person.say(intent)
+    assert turn.speech.startswith("You haven't started a routine yet. I can coach you through")
+    assert turn.speech.endswith(WHICH) and turn.reprompt
+
+
+def test_repeat_at_the_menu_repeats_the_list(person):
+    person.launch()
+    assert person.say(intents.REPEAT).speech.startswith("I can coach you through")
+
+
+def test_an_unknown_routine_gets_the_list_and_the_session_stays_open(person):
+    person.launch()
+    turn = person.start("yoga for cats")
+    assert turn.speech.startswith("Sorry, I don't know a routine called yoga for cats.")
+    assert "I can coach you through" in turn.speech and not turn.ends_session
+
+
+def test_an_empty_routine_slot_asks_which(person):
+    turn = person.start(None)
+    assert turn.speech.startswith("Sure. I can coach you through") and turn.speech.endswith(WHICH)
+
+
+def test_entity_resolution_id_wins_over_the_words(person):
+    turn = person.start("the bendy one", resolved_id="horizontal-stretch")
+    assert turn.speech.startswith("Horizontal stretch.")
+
+
+def test_no_match_or_unknown_id_falls_back_to_the_words(person):
+    assert person.start("butterfly", no_match=True).speech.startswith("Butterfly stretch.")
+    assert person.start("spiral", resolved_id="retired-routine").speech.startswith("Spiral twist.")
+
+
+def test_matching_forgives_case_and_filler_words(person):
+    assert person.start("The SPIRAL Twist, please").speech.startswith("Spiral twist.")
+    assert person.start("my knee pain after running").speech.startswith("Knee care after running.")
+
+
+def test_a_one_shot_request_starts_a_routine_in_a_new_session(person):
+    turn = person.start("tired legs")
+    assert turn.speech.startswith("Tired legs.")
+    assert turn.attributes["routine"] == "tired-legs"
+
+
+@pytest.mark.parametrize("attributes", [
+    {"v": 1, "routine": "no-such-routine", "turn": 0, "part": 0, "asked": "next"},
+    {"v": 1, "routine": "butterfly-stretch", "turn": 7, "part": 0, "asked": "next"},
+    {"v": 1, "routine": "butterfly-stretch", "turn": -1, "part": 0, "asked": "next"},
+    {"v": 1, "routine": "butterfly-stretch", "turn": 0, "part": 3, "asked": "next"},
+    {"v": 1, "routine": "butterfly-stretch", "turn": "1", "part": 0, "asked": "next"},
+    {"v": 1, "routine": "butterfly-stretch", "turn": True, "part": 0, "asked": "next"},
+    {"v": 1, "routine": ["butterfly-stretch"], "turn": 0, "part": 0},
+    {"v": 1, "routine": "butterfly-stretch", "turn": 0, "part": 0, "asked": "launch missiles"},
+    {"v": 99, "routine": "butterfly-stretch", "turn": 0, "part": 0},
+    {"routine": "butterfly-stretch"},
+])
+def test_tampered_session_state_is_treated_as_no_routine(person, attributes):
+    person.launch()
+    person._session["attributes"] = attributes
+    turn = person.say(intents.NEXT)
+    assert turn.status == 200
+    assert turn.speech.startswith("You haven't started a routine yet.")
+
+
+def test_an_intent_this_version_does_not_know_is_a_fallback(person):
+    turn = person.say("GoToTheMoonIntent")
+    assert turn.speech.startswith("Sorry, I didn't catch that.") and not turn.ends_session
+
+
+def test_session_ended_gets_an_empty_response(person):
+    person.launch()
+    turn = person.end("ERROR", {"type": "INVALID_RESPONSE", "message": "bad ssml"})
+    assert turn.status == 200
+    assert "outputSpeech" not in turn.response and "reprompt" not in turn.response
+
+
+def test_every_open_response_asks_and_has_a_reprompt_every_closing_one_does_not(person):
+    turns = [person.launch(), person.start("butterfly"), person.say(intents.HELP),
+             person.say(intents.NEXT), person.say(intents.REPEAT), person.say(intents.STOP)]
+    for turn in turns:
+        if turn.ends_session:
+            assert not turn.reprompt and turn.response["shouldEndSession"] is True
+        else:
+            assert turn.speech.endswith("?") and turn.reprompt.endswith("?")
+            assert turn.response["shouldEndSession"] is False
