@@ -8,7 +8,7 @@ import logging
 from ask_sdk_core.exceptions import SerializationException
 from ask_sdk_model import RequestEnvelope
 from flask import Flask, Response, jsonify, request
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from .content import load_catalog
 from .envelope import BadRequest, parse_envelope
@@ -43,6 +43,10 @@ def create_app(settings: Settings | None = None) -> Flask:
     @app.get("/health")
     def health() -> Response:
         return jsonify(status="ok", routines=len(catalog), verify=settings.verify)
+
+    @app.errorhandler(RequestEntityTooLarge)
+    def too_large(error: RequestEntityTooLarge) -> Response:
+        return _error(413, f"the request body is larger than {settings.max_body_bytes} bytes")
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> Response:

@@ -9,9 +9,10 @@ from .routines import Routine
 
 # Words people wrap around a routine's name ("the butterfly one, please") that never tell
 # routines apart.
-FILLER_WORDS = frozenset(
-    "a an the my some please routine routines exercise exercises one that this".split()
-)
+FILLER_WORDS = frozenset({
+    "a", "an", "the", "my", "some", "please", "one", "that", "this",
+    "routine", "routines", "exercise", "exercises",
+})
 
 
 def normalize(phrase: str) -> str:
@@ -54,7 +55,8 @@ class Catalog:
             return self._by_phrase[query]
         words = set(query.split())
         # "the butterfly stretch for my legs": the longest known phrase inside what was said.
-        inside = [(len(p.split()), r) for p, r in self._by_phrase.items() if set(p.split()) <= words]
+        inside = [(len(p.split()), r) for p, r in self._by_phrase.items()
+                  if set(p.split()) <= words]
         if inside:
             longest = max(size for size, _ in inside)
             found = _only({r.id: r for size, r in inside if size == longest})

@@ -60,7 +60,8 @@ def run_serve(args: argparse.Namespace, settings: Settings) -> int:
     from .app import create_app
     from .server import serve
 
-    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(level=settings.log_level,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     if settings.verify:
         print("error: request verification is not built yet; start in development mode with "
               "ALEXA_VERIFY=0", file=sys.stderr)

@@ -267,7 +267,7 @@ class _RoutineReader:
         say = self._text(data, "say", LIMITS["say"], field=f"{field}.say") or ""
         hold = self._seconds(data, "hold", field, minimum=1)
         for key in ("reps", "sides", "rest"):
-            if key in data and hold is None:
+            if key in data and "hold" not in data:
                 self.fail(f"{field}.{key}", "only makes sense with a hold: add 'hold' seconds")
         return Step(
             say=say,

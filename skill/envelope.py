@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from typing import Any
 
 
@@ -49,8 +50,22 @@ def parse_envelope(body: bytes) -> dict[str, Any]:
     if envelope["request"]["type"] == "IntentRequest" and not isinstance(
         lookup(envelope, "request.intent.name"), str
     ):
-        raise BadRequest("not an Alexa request envelope: an IntentRequest needs 'request.intent.name'")
+        raise BadRequest(
+            "not an Alexa request envelope: an IntentRequest needs 'request.intent.name'")
+    request_time(envelope)
     return envelope
+
+
+def request_time(envelope: dict[str, Any]) -> datetime:
+    """When Alexa sent the request: `request.timestamp`, an ISO 8601 time with a zone."""
+    value = envelope["request"]["timestamp"]
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        moment = None
+    if moment is None or moment.tzinfo is None:
+        raise BadRequest(f"'request.timestamp' must be an ISO 8601 time with a zone, got {value!r}")
+    return moment
 
 
 def lookup(data: Any, path: str) -> Any:

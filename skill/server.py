@@ -17,6 +17,10 @@ class GunicornServer(BaseApplication):
     def load_config(self) -> None:
         for key, value in self.options.items():
             self.cfg.set(key, value)
+        # Newer gunicorns open a control socket at one fixed path per user; two servers on a
+        # host would fight over it, and nothing here uses it.
+        if "control_socket_disable" in self.cfg.settings:
+            self.cfg.set("control_socket_disable", True)
 
     def load(self) -> Flask:
         return self.app

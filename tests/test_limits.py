@@ -1,0 +1,97 @@
+"""Every response is valid SSML within Alexa's limits; a step too long for one is split."""
+
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ElementTree
+
+import pytest
+
+from skill import intents
+from skill.app import create_app
+from skill.settings import Settings
+from skill.ssml import MAX_SSML_CHARS, break_seconds
+
+from .conftest import Person, client_sender
+from .test_content import write
+from .test_conversation import hold_silences
+
+MAX_RESPONSE_BYTES = 24 * 1024
+ALLOWED_TAGS = {"speak", "break"}
+
+
+def assert_within_limits(turn) -> None:
+    body = json.dumps(turn.body).encode()
+    assert len(body) < MAX_RESPONSE_BYTES
+    for ssml in (turn.ssml, turn.response.get("reprompt", {}).get("outputSpeech", {}).get("ssml")):
+        if not ssml:
+            continue
+        assert len(ssml) < MAX_SSML_CHARS
+        root = ElementTree.fromstring(ssml)
+        assert root.tag == "speak"
+        for element in root.iter():
+            assert element.tag in ALLOWED_TAGS
+            if element.tag == "break":
+                assert 0 < break_seconds(element) <= 10
+
+
+def walk(person: Person, routine) -> list:
+    turns = [person.start(routine.name)]
+    while not turns[-1].speech.endswith("Would you like another routine?"):
+        turns.append(person.say(intents.NEXT))
+    return turns
+
+
+def test_every_response_of_every_routine_is_within_limits(person, catalog):
+    turns = [person.launch(), person.say(intents.HELP), person.say(intents.FALLBACK)]
+    for routine in catalog:
+        turns += walk(person, routine)
+        turns += [person.say(intents.HELP), person.say(intents.REPEAT),
+                  person.say(intents.PAUSE), person.say(intents.PREVIOUS)]
+    for turn in turns:
+        assert turn.status == 200
+        assert_within_limits(turn)
+
+
+@pytest.fixture
+def marathon(tmp_path):
+    """A routine whose one step holds far more silence than one response can carry."""
+    write(tmp_path, "marathon", """\
+        id: marathon
+        name: Marathon hold
+        kind: stretch
+        summary: Far too long.
+        safety: Only a test.
+        steps:
+          - say: Get comfortable.
+          - say: Hold on each side, for a long time.
+            hold: 600
+            reps: 20
+            rest: 120
+            sides: [right, left, front, back]
+    """)
+    app = create_app(Settings(routines=(tmp_path,), verify=False))
+    return Person(client_sender(app.test_client()))
+
+
+def test_a_step_too_long_for_one_response_is_split_across_responses(marathon):
+    marathon.start("marathon")
+    parts = [marathon.say(intents.NEXT)]
+    while parts[-1].speech.endswith("Ready to carry on?"):
+        parts.append(marathon.say(intents.NEXT))
+    assert len(parts) > 10
+    for turn in parts:
+        assert_within_limits(turn)
+    spoken = " ".join(turn.speech for turn in parts)
+    assert sum(hold_silences(spoken)) == 20 * 4 * 600 + 19 * 120
+    assert spoken.count("Round ") == 20 and spoken.count("all done") == 1
+    assert parts[-1].speech.endswith("Would you like another routine?")
+
+
+def test_repeat_and_previous_work_on_parts_of_a_split_step(marathon):
+    marathon.start("marathon")
+    first = marathon.say(intents.NEXT)
+    second = marathon.say(intents.NEXT)
+    assert marathon.say(intents.REPEAT).ssml == second.ssml
+    assert marathon.say(intents.PREVIOUS).ssml == first.ssml
+    assert marathon.say(intents.YES).ssml == second.ssml

@@ -1,0 +1,81 @@
+"""The hold-to-silence arithmetic: break chunking, cues, rounds, sides and rests."""
+
+from __future__ import annotations
+
+import pytest
+
+from skill import timing
+from skill.routines import Step
+from skill.timing import (
+    Countdown,
+    Halfway,
+    HoldStart,
+    Release,
+    RestStart,
+    RoundStart,
+    SideStart,
+    Silence,
+)
+
+
+def silences(events) -> list[int]:
+    return [event.seconds for event in events if isinstance(event, Silence)]
+
+
+@pytest.mark.parametrize(("seconds", "chunks"), [
+    (0, []), (1, [1]), (8, [8]), (10, [10]), (11, [10, 1]), (25, [10, 10, 5]), (600, [10] * 60),
+])
+def test_break_chunks_never_exceed_alexas_ten_seconds(seconds, chunks):
+    assert timing.break_chunks(seconds) == chunks
+
+
+@pytest.mark.parametrize("seconds", range(1, 601))
+def test_a_hold_is_exactly_its_seconds_of_silence(seconds):
+    events = list(timing.hold(seconds))
+    assert sum(silences(events)) == seconds
+    assert all(s > 0 for s in silences(events))
+    assert events[0] == HoldStart() and events[-1] == Release()
+
+
+def test_short_holds_have_no_cue():
+    assert list(timing.hold(5)) == [HoldStart(), Silence(5), Release()]
+
+
+def test_an_eight_second_hold_counts_down_the_last_three():
+    assert list(timing.hold(8)) == [HoldStart(), Silence(5), Countdown(3), Silence(3), Release()]
+
+
+def test_long_holds_get_halfway_and_a_five_second_countdown():
+    assert list(timing.hold(30)) == [
+        HoldStart(), Silence(15), Halfway(), Silence(10), Countdown(5), Silence(5), Release()]
+
+
+def test_rounds_are_counted_and_rests_fall_between_them():
+    events = list(timing.step_events(Step(say="x", hold=4, reps=3, rest=6)))
+    assert [e for e in events if isinstance(e, RoundStart)] == [
+        RoundStart(1, 3), RoundStart(2, 3), RoundStart(3, 3)]
+    assert events.count(RestStart()) == 2
+    assert silences(events) == [4, 6, 4, 6, 4]
+
+
+def test_each_side_is_named_in_every_round():
+    events = list(timing.step_events(Step(say="x", hold=10, reps=2, sides=("right", "left"))))
+    sides = [e for e in events if isinstance(e, SideStart)]
+    assert sides == [SideStart("right", True), SideStart("left", False)] * 2
+    assert sum(silences(events)) == 40
+
+
+def test_a_single_round_is_not_announced():
+    events = list(timing.step_events(Step(say="x", hold=8)))
+    assert not any(isinstance(e, RoundStart) for e in events)
+
+
+def test_an_untimed_step_has_no_events():
+    assert list(timing.step_events(Step(say="x"))) == []
+
+
+def test_silent_seconds_and_routine_estimate(catalog):
+    spiral = catalog.get("spiral-twist")
+    assert timing.silent_seconds(spiral.steps[1]) == 60
+    words = sum(len(step.say.split()) for step in spiral.steps)
+    assert timing.routine_seconds(spiral) == pytest.approx(60 + words / timing.WORDS_PER_SECOND)
