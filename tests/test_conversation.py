@@ -284,11 +284,12 @@ def test_an_intent_this_version_does_not_know_is_a_fallback(person):
     assert turn.speech.startswith("Sorry, I didn't catch that.") and not turn.ends_session
 
 
-def test_session_ended_gets_an_empty_response(person):
+def test_session_ended_gets_an_empty_response_and_the_reason_is_logged(person, caplog):
     person.launch()
     turn = person.end("ERROR", {"type": "INVALID_RESPONSE", "message": "bad ssml"})
     assert turn.status == 200
     assert "outputSpeech" not in turn.response and "reprompt" not in turn.response
+    assert "session ended (ERROR): INVALID_RESPONSE: bad ssml" in caplog.text
 
 
 def test_every_open_response_asks_and_has_a_reprompt_every_closing_one_does_not(person):

@@ -123,7 +123,7 @@ def test_wrong_method_and_path_are_clear_json_errors(client):
     assert_clear_error(client.get("/nowhere"), 404, "URL")
 
 
-def test_a_failure_in_a_handler_is_a_spoken_apology_keeping_the_place(monkeypatch, person, app):
+def test_a_failure_in_a_handler_is_a_spoken_apology_keeping_the_place(monkeypatch, person, caplog):
     person.start("butterfly")
 
     def broken(*args, **kwargs):
@@ -136,6 +136,9 @@ def test_a_failure_in_a_handler_is_a_spoken_apology_keeping_the_place(monkeypatc
     assert not turn.ends_session and turn.reprompt
     assert turn.attributes["routine"] == "butterfly-stretch"
     assert "Traceback" not in json.dumps(turn.body)
+    (record,) = [r for r in caplog.records if r.levelname == "ERROR"]
+    assert record.getMessage().startswith("request amzn1.echo-api.request.")
+    assert "the database fell over" in caplog.text
 
 
 def test_a_failure_outside_the_skill_is_a_500_without_a_traceback(monkeypatch, client):
