@@ -14,26 +14,33 @@ from .content import load_catalog
 from .envelope import BadRequest, parse_envelope
 from .handlers import build_skill
 from .settings import Settings
+from .verify import RequestVerification, VerificationError, build_verification
 
 log = logging.getLogger(__name__)
 
 
-def create_app(settings: Settings | None = None) -> Flask:
+def create_app(settings: Settings | None = None,
+               verification: RequestVerification | None = None) -> Flask:
     """A ready app; raises ContentError if the routines are invalid, so it never half-starts."""
     settings = settings or Settings.from_env()
     catalog = load_catalog(settings.routines)
     skill = build_skill(catalog)
+    verification = verification or build_verification(settings)
 
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
-    app.extensions["stretch_coach"] = {"settings": settings, "catalog": catalog}
+    app.extensions["stretch_coach"] = {
+        "settings": settings, "catalog": catalog, "verification": verification}
 
     @app.post("/")
     def alexa() -> Response:
         body = request.get_data(cache=False)
         try:
-            parse_envelope(body)
+            verification.verify(request.headers, body, parse_envelope(body))
             envelope = skill.serializer.deserialize(body.decode("utf-8"), RequestEnvelope)
+        except VerificationError as error:
+            log.warning("request rejected: %s", error)
+            return _error(400, f"request verification failed: {error}")
         except (BadRequest, SerializationException) as error:
             return _error(400, str(error))
         response = skill.invoke(envelope, None)

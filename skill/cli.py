@@ -62,11 +62,11 @@ def run_serve(args: argparse.Namespace, settings: Settings) -> int:
 
     logging.basicConfig(level=settings.log_level,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    if settings.verify:
-        print("error: request verification is not built yet; start in development mode with "
-              "ALEXA_VERIFY=0", file=sys.stderr)
-        return 2
-    print(DEV_MODE_BANNER, file=sys.stderr)
+    if not settings.verify:
+        print(DEV_MODE_BANNER, file=sys.stderr)
+    if not settings.skill_ids:
+        print("warning: ALEXA_SKILL_ID is not set, so requests for ANY skill id are accepted",
+              file=sys.stderr)
     try:
         app = create_app(settings)
     except ContentError as error:

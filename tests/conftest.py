@@ -50,5 +50,19 @@ def person(client) -> Person:
 
 
 @pytest.fixture(scope="session")
+def pki(tmp_path_factory):
+    from .pki import NOW, AlexaLikePKI
+
+    return AlexaLikePKI(tmp_path_factory.mktemp("pki"), NOW)
+
+
+@pytest.fixture(scope="session")
+def verified_app(pki):
+    from .pki import verified_settings
+
+    return create_app(verified_settings(pki))
+
+
+@pytest.fixture(scope="session")
 def catalog(app):
     return app.extensions["stretch_coach"]["catalog"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -9,18 +10,25 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 
-import pytest
-
 from .conftest import ROOT, ROUTINES
+from .pki import body_for, signed
 from .test_content import good, write
 from .test_service import fixture
 
 
+def clean_env(**env: str) -> dict[str, str]:
+    """This process's environment without the skill's settings, plus `env`."""
+    inherited = {k: v for k, v in os.environ.items()
+                 if not k.startswith(("ALEXA_", "STRETCH_COACH_"))}
+    return {**inherited, **env}
+
+
 def run(*args: str, env: dict | None = None, timeout: float = 60) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "skill", *args], capture_output=True, text=True,
-                          cwd=ROOT, env={**os.environ, **(env or {})}, timeout=timeout,
+                          cwd=ROOT, env=clean_env(**(env or {})), timeout=timeout,
                           stdin=subprocess.DEVNULL)
 
 
@@ -66,12 +74,13 @@ def test_a_bad_setting_stops_the_command():
     assert result.returncode == 2 and "ALEXA_VERIFY must be 1 or 0" in result.stderr
 
 
-@pytest.fixture
-def dev_server():
+@contextlib.contextmanager
+def serving(env: dict[str, str]):
+    """`python -m skill serve` on a free port; yields its URL and process, stops it after."""
     port = free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "skill", "serve", "--port", str(port), "--workers", "2"],
-        cwd=ROOT, env={**os.environ, "ALEXA_VERIFY": "0", "STRETCH_COACH_ROUTINES": str(ROUTINES)},
+        cwd=ROOT, env=clean_env(STRETCH_COACH_ROUTINES=str(ROUTINES), **env),
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, text=True)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
@@ -82,20 +91,48 @@ def dev_server():
         except OSError:
             assert process.poll() is None, process.communicate()
             time.sleep(0.1)
-    yield url, process
-    process.send_signal(signal.SIGTERM)
-    process.wait(timeout=15)
+    try:
+        yield url, process
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=15)
 
 
-def test_serve_runs_gunicorn_and_answers_alexa(dev_server):
-    url, process = dev_server
-    health = json.load(urllib.request.urlopen(f"{url}/health", timeout=5))
-    assert health == {"status": "ok", "routines": 9, "verify": False}
-    request = urllib.request.Request(url + "/", data=json.dumps(fixture("launch_request.json"))
-                                     .encode(), headers={"Content-Type": "application/json"})
-    body = json.load(urllib.request.urlopen(request, timeout=5))
-    assert body["response"]["outputSpeech"]["ssml"].startswith("<speak>Welcome to Stretch Coach.")
+def post(url: str, body: bytes, headers: dict | None = None) -> tuple[int, dict]:
+    request = urllib.request.Request(url + "/", data=body, headers={
+        "Content-Type": "application/json", **(headers or {})})
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, json.load(response)
+    except urllib.error.HTTPError as error:
+        return error.code, json.load(error)
+
+
+def stop(process: subprocess.Popen) -> str:
     process.send_signal(signal.SIGTERM)
-    _, stderr = process.communicate(timeout=15)
+    return process.communicate(timeout=15)[1]
+
+
+def test_serve_in_development_mode_runs_gunicorn_and_answers_alexa():
+    with serving({"ALEXA_VERIFY": "0"}) as (url, process):
+        health = json.load(urllib.request.urlopen(f"{url}/health", timeout=5))
+        assert health == {"status": "ok", "routines": 9, "verify": False}
+        status, body = post(url, json.dumps(fixture("launch_request.json")).encode())
+        assert status == 200
+        assert body["response"]["outputSpeech"]["ssml"].startswith("<speak>Welcome to Stretch")
+        stderr = stop(process)
     assert "DEVELOPMENT MODE (ALEXA_VERIFY=0): requests are NOT verified" in stderr
     assert "Booting worker" in stderr
+
+
+def test_serve_verifies_by_default(pki):
+    env = {"ALEXA_TRUSTED_ROOTS": str(pki.roots_file), "ALEXA_CERT_CACHE_DIR": str(pki.cache_dir)}
+    with serving(env) as (url, process):
+        unsigned = body_for()
+        assert post(url, unsigned)[0] == 400
+        status, body = post(url, unsigned, signed(pki, unsigned))
+        assert status == 200 and body["response"]["outputSpeech"]
+        stderr = stop(process)
+    assert "DEVELOPMENT MODE" not in stderr
+    assert "ALEXA_SKILL_ID is not set, so requests for ANY skill id are accepted" in stderr
+    assert "request rejected: SignatureCertChainUrl: header is missing" in stderr

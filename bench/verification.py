@@ -1,0 +1,91 @@
+"""How much verification costs a request, against baselines measured in the same run.
+
+    python bench/verification.py [--requests N]
+
+Prints per-request times for: re-validating the chain on every request (what the SDK's
+verifier does), our cached path (one RSA verification), and whole requests through the Flask
+app with verification off and on.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from skill.app import create_app  # noqa: E402
+from skill.settings import Settings  # noqa: E402
+from skill.verify.chain import ChainCache, ChainValidator, load_roots  # noqa: E402
+from skill.verify.verifiers import SignatureVerifier, utc_now  # noqa: E402
+from tests.pki import NOW, AlexaLikePKI, body_for, signed, verified_settings  # noqa: E402
+
+
+def per_call(function, repeats: int) -> float:
+    """Median seconds per call over 5 batches of `repeats` calls."""
+    function()
+    batches = []
+    for _ in range(5):
+        started = time.perf_counter()
+        for _ in range(repeats):
+            function()
+        batches.append((time.perf_counter() - started) / repeats)
+    return statistics.median(batches)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--requests", type=int, default=500)
+    n = parser.parse_args().requests
+    pki = AlexaLikePKI(Path(tempfile.mkdtemp()), NOW)
+    body = body_for()
+    headers = signed(pki, body)
+    roots = load_roots(pki.roots_file)
+
+    def fetch(path: str) -> bytes:
+        return pki.chain("good")
+
+    every_time = SignatureVerifier(ChainCache(fetch, ChainValidator(roots), max_entries=0))
+    cached = SignatureVerifier(ChainCache(fetch, ChainValidator(roots)))
+    results = {
+        "chain validated on every request": per_call(
+            lambda: every_time.verify(headers, body, {}), n),
+        "cached chain: one RSA verification": per_call(
+            lambda: cached.verify(headers, body, {}), n),
+        "load the default root bundle (start-up)": per_call(lambda: load_roots(), 20),
+    }
+    open_app = create_app(Settings(routines=(ROOT / "routines",), verify=False)).test_client()
+    verified_app = create_app(verified_settings(pki)).test_client()
+
+    def request(client, extra):
+        fresh = body_for()
+        client.post("/", data=fresh, headers=extra(fresh), content_type="application/json")
+
+    results["whole request, verification off"] = per_call(
+        lambda: request(open_app, lambda b: {}), n)
+    results["whole request, verification on"] = per_call(
+        lambda: request(verified_app, lambda b: signed(pki, b)), n)
+    results["  of which signing the body (test client side)"] = per_call(
+        lambda: signed(pki, body), n)
+
+    width = max(map(len, results))
+    for name, seconds in results.items():
+        print(f"{name:<{width}}  {seconds * 1e3:8.3f} ms")
+    baseline = results["chain validated on every request"]
+    speedup = baseline / results["cached chain: one RSA verification"]
+    print(f"\ncached verification is {speedup:.1f}x faster than validating the chain each time")
+    overhead = (results["whole request, verification on"]
+                - results["  of which signing the body (test client side)"]
+                - results["whole request, verification off"])
+    print(f"verification adds {overhead * 1e3:.3f} ms to a request "
+          f"({overhead / results['whole request, verification off']:.0%} of an unverified one)")
+    print(f"(clock: {utc_now():%Y-%m-%d %H:%M}Z, {n} requests a batch, median of 5 batches)")
+
+
+if __name__ == "__main__":
+    main()

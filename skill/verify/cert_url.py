@@ -1,0 +1,37 @@
+"""Amazon's rules for the SignatureCertChainUrl header."""
+
+from __future__ import annotations
+
+import posixpath
+from urllib.parse import urlsplit
+
+from .errors import VerificationError
+
+CHECK = "SignatureCertChainUrl"
+SCHEME = "https"
+HOST = "s3.amazonaws.com"
+PORT = 443
+PATH_PREFIX = "/echo.api/"
+
+
+def check_cert_url(url: str) -> str:
+    """The URL's normalised path if `url` may name Alexa's chain; VerificationError if not.
+
+    Scheme and host compare in any case, the port must be 443 if given, and the path, once
+    `.` and `..` are resolved, must start with /echo.api/ exactly.
+    """
+    try:
+        parts = urlsplit(url.strip())
+        port = parts.port
+    except ValueError as error:
+        raise VerificationError(CHECK, f"not a URL: {error}") from None
+    if parts.scheme.lower() != SCHEME:
+        raise VerificationError(CHECK, f"scheme must be https, got {parts.scheme!r}")
+    if (parts.hostname or "").lower() != HOST or parts.username or parts.password:
+        raise VerificationError(CHECK, f"host must be {HOST}, got {parts.netloc!r}")
+    if port is not None and port != PORT:
+        raise VerificationError(CHECK, f"port must be {PORT}, got {port}")
+    path = posixpath.normpath(parts.path) if parts.path else ""
+    if path.startswith("//") or not path.startswith(PATH_PREFIX):
+        raise VerificationError(CHECK, f"path must start with {PATH_PREFIX}, got {parts.path!r}")
+    return path

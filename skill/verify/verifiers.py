@@ -1,0 +1,91 @@
+"""The request checks, each in the ASK SDK's verifier shape: verify(headers, body, envelope)."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from collections.abc import Callable, Collection, Mapping
+from datetime import UTC, datetime
+from typing import Any, Protocol
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import padding
+
+from ..envelope import BadRequest, request_time
+from .cert_url import check_cert_url
+from .chain import ChainCache
+from .errors import VerificationError
+
+CERT_URL_HEADER = "SignatureCertChainUrl"
+SIGNATURE_HEADER = "Signature-256"
+# Amazon's tolerance for request.timestamp, either side of now.
+TIMESTAMP_TOLERANCE_SECONDS = 150
+
+Clock = Callable[[], datetime]
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class Verifier(Protocol):
+    def verify(self, headers: Mapping[str, str], body: bytes, envelope: dict[str, Any]) -> None:
+        """Returns if the request passes; raises VerificationError naming the check if not."""
+
+
+class SkillIdVerifier:
+    """context.System.application.applicationId is one of the configured skill ids."""
+
+    def __init__(self, skill_ids: Collection[str]):
+        self.skill_ids = frozenset(skill_ids)
+
+    def verify(self, headers: Mapping[str, str], body: bytes, envelope: dict[str, Any]) -> None:
+        skill_id = envelope["context"]["System"]["application"]["applicationId"]
+        if skill_id not in self.skill_ids:
+            raise VerificationError("skill id", f"{skill_id!r} is not a configured skill id")
+
+
+class TimestampVerifier:
+    """request.timestamp is within 150 seconds of now, either way (replays are refused)."""
+
+    def __init__(self, clock: Clock = utc_now, tolerance: float = TIMESTAMP_TOLERANCE_SECONDS):
+        self.clock = clock
+        self.tolerance = tolerance
+
+    def verify(self, headers: Mapping[str, str], body: bytes, envelope: dict[str, Any]) -> None:
+        try:
+            sent = request_time(envelope)
+        except BadRequest as error:
+            raise VerificationError("timestamp", str(error)) from None
+        skew = abs((self.clock() - sent).total_seconds())
+        if skew > self.tolerance:
+            raise VerificationError(
+                "timestamp", f"{skew:.0f} s from now; at most {self.tolerance:g} s is allowed")
+
+
+class SignatureVerifier:
+    """Signature-256 is Alexa's RSA SHA-256 signature of the exact body bytes, made with the
+    key of a valid chain at SignatureCertChainUrl."""
+
+    def __init__(self, chains: ChainCache, clock: Clock = utc_now):
+        self.chains = chains
+        self.clock = clock
+
+    def verify(self, headers: Mapping[str, str], body: bytes, envelope: dict[str, Any]) -> None:
+        url = headers.get(CERT_URL_HEADER)
+        encoded = headers.get(SIGNATURE_HEADER)
+        if not url:
+            raise VerificationError(CERT_URL_HEADER, "header is missing")
+        if not encoded:
+            raise VerificationError(SIGNATURE_HEADER, "header is missing (the SHA-1 "
+                                                      "'Signature' header alone is not accepted)")
+        try:
+            signature = base64.b64decode(encoded, validate=True)
+        except (binascii.Error, ValueError):
+            raise VerificationError(SIGNATURE_HEADER, "header is not base64") from None
+        key = self.chains.key_for(check_cert_url(url), self.clock())
+        try:
+            key.public_key.verify(signature, body, padding.PKCS1v15(), hashes.SHA256())
+        except InvalidSignature:
+            raise VerificationError(SIGNATURE_HEADER, "does not match the request body") from None
