@@ -1,4 +1,4 @@
-"""The command line: python -m skill serve | validate."""
+"""The command line: python -m skill serve | validate | build-model | chat."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import os
 import sys
 from pathlib import Path
 
-from .content import ContentError, check_content
-from .settings import Settings, SettingsError
+from .content import ContentError, check_content, display_path, load_catalog
+from .settings import Settings, SettingsError, bundled
 
 log = logging.getLogger("skill")
 
@@ -36,6 +36,23 @@ def main(argv: list[str] | None = None) -> int:
                           help="routine files or folders (default: the configured routines)")
     validate.set_defaults(run=run_validate)
 
+    build = commands.add_parser("build-model",
+                                help="generate interaction_model/*.json from the routines")
+    build.add_argument("--check", action="store_true",
+                       help="only check that the committed files are current; non-zero if not")
+    build.add_argument("--out", type=Path, default=None,
+                       help="folder for the model files (default: interaction_model/)")
+    build.set_defaults(run=run_build_model)
+
+    chat = commands.add_parser("chat", help="talk to the skill as the developer console does")
+    chat.add_argument("--url", help="a running skill (default: start one in-process, in "
+                                    "development mode)")
+    chat.add_argument("--script", type=Path, help="play the utterances in FILE, one a line")
+    chat.add_argument("--json", action="store_true", help="show each request and response")
+    chat.add_argument("--realtime", action="store_true", help="wait out the silences")
+    chat.add_argument("--locale", default="en-US", help="the interaction model's locale")
+    chat.set_defaults(run=run_chat)
+
     args = parser.parse_args(argv)
     try:
         settings = Settings.from_env()
@@ -54,6 +71,47 @@ def run_validate(args: argparse.Namespace, settings: Settings) -> int:
         return 1
     print(f"{len(catalog)} routines OK: {', '.join(routine.id for routine in catalog)}")
     return 0
+
+
+def run_build_model(args: argparse.Namespace, settings: Settings) -> int:
+    from .model.build import build_model, model_files, stale_files
+    from .model.definitions import load_definitions
+    from .model.rules import model_problems
+
+    try:
+        catalog = load_catalog(settings.routines)
+    except ContentError as error:
+        print(f"error: the routines are invalid:\n{error}", file=sys.stderr)
+        return 1
+    definitions = load_definitions()
+    problems = model_problems(build_model(definitions, catalog),
+                              {intent.name: intent.understood for intent in definitions.intents})
+    for problem in problems:
+        print(f"model: {problem}", file=sys.stderr)
+    if problems:
+        return 1
+    files = model_files(definitions, catalog, args.out or bundled("interaction_model"))
+    if args.check:
+        stale = stale_files(files)
+        for difference in stale:
+            print(difference, file=sys.stderr)
+        if stale:
+            print("run `python -m skill build-model` and commit the result", file=sys.stderr)
+            return 1
+        print(f"{len(files)} model files are current")
+        return 0
+    for path, text in files.items():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        print(f"wrote {display_path(path)}")
+    return 0
+
+
+def run_chat(args: argparse.Namespace, settings: Settings) -> int:
+    from .simulator.session import run_chat_session
+
+    return run_chat_session(settings, url=args.url, script=args.script, show_json=args.json,
+                            realtime=args.realtime, locale=args.locale)
 
 
 def run_serve(args: argparse.Namespace, settings: Settings) -> int:

@@ -14,7 +14,7 @@ from .catalog import Catalog, normalize, spoken_names
 from .routines import Kind, Routine, Step
 
 ROUTINE_FIELDS = ("id", "name", "synonyms", "kind", "summary", "safety", "steps", "per_turn",
-                  "sources")
+                  "sources", "for_cramps")
 STEP_FIELDS = ("say", "hold", "reps", "sides", "rest")
 # Checklists are heard a few items per response; other kinds one step per response.
 DEFAULT_PER_TURN = {Kind.CHECKLIST: 3}
@@ -24,6 +24,8 @@ LIMITS = {
     "hold": 600, "reps": 20, "rest": 120, "sides": 4, "per_turn": 5,
 }
 ID_PATTERN = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
+# Names and synonyms are what people say, and become slot values in the interaction model.
+SPOKEN_NAME = re.compile(r"[A-Za-z']+( [A-Za-z']+)*")
 
 
 @dataclass(frozen=True)
@@ -160,7 +162,7 @@ class _RoutineReader:
         routine_id = self._id(data)
         kind = self._kind(data)
         fields = {
-            "name": self._text(data, "name", LIMITS["name"]),
+            "name": self._spoken(self._text(data, "name", LIMITS["name"]), "name"),
             "synonyms": self._synonyms(data),
             "summary": self._text(data, "summary", LIMITS["summary"]),
             "safety": self._text(data, "safety", LIMITS["safety"], required=False),
@@ -168,6 +170,7 @@ class _RoutineReader:
             "per_turn": self._count(data, "per_turn", "steps per turn", LIMITS["per_turn"],
                                     DEFAULT_PER_TURN.get(kind, 1), ""),
             "sources": self._sources(data),
+            "for_cramps": self._flag(data, "for_cramps"),
         }
         if self.problems:
             return None
@@ -233,7 +236,8 @@ class _RoutineReader:
         seen = {normalize(str(data.get("name", "")))}
         for index, item in enumerate(value):
             field = f"synonyms[{index}]"
-            phrase = self._text({"item": item}, "item", LIMITS["synonym"], field=field)
+            phrase = self._spoken(
+                self._text({"item": item}, "item", LIMITS["synonym"], field=field), field)
             if not phrase:
                 continue
             key = normalize(phrase)
@@ -244,6 +248,20 @@ class _RoutineReader:
             seen.add(key)
             synonyms.append(phrase)
         return tuple(synonyms)
+
+    def _spoken(self, phrase: str | None, field: str) -> str | None:
+        if phrase and not SPOKEN_NAME.fullmatch(phrase):
+            self.fail(field, f"{phrase!r}: a spoken name takes letters, spaces and apostrophes "
+                             "only (numbers spelled out)")
+            return None
+        return phrase
+
+    def _flag(self, data: dict, key: str) -> bool:
+        value = data.get(key, False)
+        if not isinstance(value, bool):
+            self.fail(key, f"expected true or false, got {_shown(value)}")
+            return False
+        return value
 
     def _sources(self, data: dict) -> tuple[str, ...]:
         value = data.get("sources", [])

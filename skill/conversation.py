@@ -63,6 +63,27 @@ class Coach:
     def home(self, state: State) -> Reply:
         return self._menu(State(), Line("home"))
 
+    def how_long(self, state: State, routine: Routine | None = None) -> Reply:
+        """About `routine` if named, else what is left of the current one, else the range."""
+        if routine:
+            line = Line("duration", routine)
+        elif state.place:
+            line = _about("remaining", state.place)
+        else:
+            line = Line("durations")
+        if not state.place:
+            return self._menu(state, line)
+        pending = self._pending(state)
+        return Reply((line,), pending, State(state.place, pending))
+
+    def hurts(self, state: State) -> Reply:
+        """Stop, give the safety advice, and offer cramp relief unless that is what hurt."""
+        relief = self._relief()
+        if relief is None or (state.place and state.place.routine == relief):
+            return Reply((Line("pain_advice"), Line("goodbye")), None, State())
+        return Reply((Line("pain_advice"), Line("offer_relief", relief)), Question.RELIEF,
+                     State(asked=Question.RELIEF))
+
     # Moving through a routine.
 
     def next(self, state: State) -> Reply:
@@ -91,6 +112,17 @@ class Coach:
             return self._menu(state) if state.asked == Question.CHOOSE else self._no_routine(state)
         return self._speak(state.place)
 
+    def go_to(self, state: State, number: int | None) -> Reply:
+        if not state.place:
+            return self._no_routine(state)
+        routine = state.place.routine
+        if number is None or not 1 <= number <= len(routine.steps):
+            key = "no_such_step" if number is not None else "which_step"
+            pending = self._pending(state)
+            line = Line(key, routine, state.place.turn, heard=str(number))
+            return Reply((line,), pending, State(state.place, pending))
+        return self._speak(Place(routine, routine.turn_of_step(number)))
+
     def start_over(self, state: State) -> Reply:
         if not state.place:
             return self._no_routine(state)
@@ -116,12 +148,14 @@ class Coach:
             return self.resume(state)
         if state.asked == Question.ANOTHER:
             return self._menu(State())
+        if state.asked == Question.RELIEF and self._relief():
+            return self.start(State(), self._relief())
         return self._menu(state) if state.asked == Question.CHOOSE else self.fallback(state)
 
     def no(self, state: State) -> Reply:
         if state.asked in (Question.NEXT, Question.CONTINUE, Question.RESUME):
             return Reply((Line("no_rush"),), state.asked, state)
-        if state.asked in (Question.CHOOSE, Question.ANOTHER):
+        if state.asked in (Question.CHOOSE, Question.ANOTHER, Question.RELIEF):
             return self.stop(state)
         return self.fallback(state)
 
@@ -158,12 +192,16 @@ class Coach:
         return Reply((*lead, Line("menu"), *tail), Question.CHOOSE,
                      State(state.place, Question.CHOOSE))
 
+    def _relief(self) -> Routine | None:
+        """The routine offered to someone with a cramp, if the content has one."""
+        return next((routine for routine in self.catalog if routine.for_cramps), None)
+
     def _no_routine(self, state: State) -> Reply:
         return self._menu(state, Line("no_routine_yet"))
 
     @staticmethod
     def _pending(state: State) -> Question:
         """The question still open, re-asked after help so the place and its question stay."""
-        if state.asked in (None, Question.ANYTHING, Question.CHOOSE):
+        if state.asked in (None, Question.ANYTHING, Question.CHOOSE, Question.RELIEF):
             return Question.NEXT
         return state.asked

@@ -156,8 +156,12 @@ class Session:
     def open(self) -> bool:
         return self._session is not None
 
-    def launch(self) -> Turn:
+    def close(self) -> None:
+        """Forgets the open session: the next request starts a new one."""
         self._session = None
+
+    def launch(self) -> Turn:
+        self.close()
         return self.request(launch_request(self.locale))
 
     def intent(self, name: str, slots: dict[str, dict[str, Any]] | None = None) -> Turn:

@@ -90,27 +90,52 @@ class LaunchHandler(CoachHandler):
         return self.coach.launch(state)
 
 
-class StartRoutineHandler(CoachHandler):
-    """Starts the routine named by the slot: its resolved id if Alexa sent one, else the words."""
+def routine_slot(handler_input: HandlerInput, catalog: Catalog) -> tuple[Routine | None, str]:
+    """The routine the slot names (its resolved id if Alexa sent one, else the words heard),
+    and the words heard."""
+    slot = get_slot(handler_input, intents.ROUTINE_SLOT)
+    heard = (slot.value or "").strip() if slot else ""
+    authorities = slot and slot.resolutions and slot.resolutions.resolutions_per_authority
+    for authority in authorities or ():
+        status = authority.status and authority.status.code
+        if status and status.value == RESOLVED and authority.values:
+            routine = catalog.get(authority.values[0].value.id)
+            if routine:
+                return routine, heard
+    return catalog.match(heard), heard
 
+
+def number_slot(handler_input: HandlerInput) -> int | None:
+    """AMAZON.NUMBER arrives as digits, or as "?" when Alexa heard no number."""
+    slot = get_slot(handler_input, intents.NUMBER_SLOT)
+    value = (slot.value or "").strip() if slot else ""
+    return int(value) if value.isdigit() else None
+
+
+class StartRoutineHandler(CoachHandler):
     def can_handle(self, handler_input: HandlerInput) -> bool:
         return is_intent_name(intents.START_ROUTINE)(handler_input)
 
     def reply(self, handler_input: HandlerInput, state: State) -> Reply:
-        slot = get_slot(handler_input, intents.ROUTINE_SLOT)
-        heard = (slot.value or "").strip() if slot else ""
-        routine = self._resolved(slot) or self.coach.catalog.match(heard)
+        routine, heard = routine_slot(handler_input, self.coach.catalog)
         return self.coach.start(state, routine, heard)
 
-    def _resolved(self, slot) -> Routine | None:
-        authorities = slot and slot.resolutions and slot.resolutions.resolutions_per_authority
-        for authority in authorities or ():
-            status = authority.status and authority.status.code
-            if status and status.value == RESOLVED and authority.values:
-                routine = self.coach.catalog.get(authority.values[0].value.id)
-                if routine:
-                    return routine
-        return None
+
+class HowLongHandler(CoachHandler):
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return is_intent_name(intents.HOW_LONG)(handler_input)
+
+    def reply(self, handler_input: HandlerInput, state: State) -> Reply:
+        routine, _ = routine_slot(handler_input, self.coach.catalog)
+        return self.coach.how_long(state, routine)
+
+
+class GoToStepHandler(CoachHandler):
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return is_intent_name(intents.GO_TO_STEP)(handler_input)
+
+    def reply(self, handler_input: HandlerInput, state: State) -> Reply:
+        return self.coach.go_to(state, number_slot(handler_input))
 
 
 class IntentHandler(CoachHandler):
@@ -201,7 +226,16 @@ EVENTS: dict[str, Event] = {
     intents.NO: Coach.no,
     intents.NAVIGATE_HOME: Coach.home,
     intents.FALLBACK: Coach.fallback,
+    intents.PAIN: Coach.hurts,
 }
+
+
+SLOTTED_HANDLERS = {
+    intents.START_ROUTINE: StartRoutineHandler,
+    intents.HOW_LONG: HowLongHandler,
+    intents.GO_TO_STEP: GoToStepHandler,
+}
+HANDLED_INTENTS = frozenset({*EVENTS, *SLOTTED_HANDLERS})
 
 
 def build_skill(catalog: Catalog) -> CustomSkill:
@@ -211,7 +245,8 @@ def build_skill(catalog: Catalog) -> CustomSkill:
     builder = SkillBuilder()
     builder.add_global_request_interceptor(StateInterceptor(catalog, speech))
     builder.add_request_handler(LaunchHandler(coach, speech))
-    builder.add_request_handler(StartRoutineHandler(coach, speech))
+    for handler in SLOTTED_HANDLERS.values():
+        builder.add_request_handler(handler(coach, speech))
     for intent, event in EVENTS.items():
         builder.add_request_handler(IntentHandler(coach, speech, intent, event))
     builder.add_request_handler(UnknownIntentHandler(coach, speech))

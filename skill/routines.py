@@ -41,6 +41,7 @@ class Routine:
     safety: str | None = None
     per_turn: int = 1
     sources: tuple[str, ...] = ()
+    for_cramps: bool = False
 
     @property
     def turn_count(self) -> int:

@@ -62,6 +62,9 @@ class Speech:
         self._menu = ssml.text(self.phrases(
             "menu", names=spoken_list([mid_sentence(r.name) for r in ordered]))) if ordered else ""
         self._example = mid_sentence(ordered[0].name) if ordered else ""
+        lengths = sorted(timing.routine_seconds(routine) for routine in catalog) or [0]
+        self._range = {"shortest": self._minutes(lengths[0]),
+                       "longest": self._minutes(lengths[-1])}
         self._parts = {
             (routine.id, turn): self._split(self._turn_fragments(routine, turn))
             for routine in catalog for turn in range(routine.turn_count)
@@ -94,11 +97,25 @@ class Speech:
         return ssml.text(self.phrases(line.key, heard=line.heard, **params))
 
     def _params(self, routine: Routine | None, turn: int = 0) -> dict[str, str]:
-        params = {"example": self._example}
+        params = {"example": self._example, **self._range}
         if routine:
-            params.update(name=mid_sentence(routine.name), Name=routine.name,
-                          position=self._position(routine, turn))
+            unit = "tip" if routine.kind == Kind.CHECKLIST else "step"
+            params.update(
+                name=mid_sentence(routine.name), Name=routine.name,
+                position=self._position(routine, turn),
+                count=self.phrases.count(len(routine.steps), unit),
+                duration=self._minutes(timing.routine_seconds(routine)),
+                remaining=self._minutes(timing.routine_seconds(
+                    routine, routine.first_step_number(turn) - 1)),
+            )
         return params
+
+    def _minutes(self, seconds: float) -> str:
+        if seconds < 60:
+            return self.phrases("minutes.under")
+        if seconds < 90:
+            return self.phrases("minutes.one")
+        return self.phrases("minutes.many", minutes=round(seconds / 60))
 
     def _position(self, routine: Routine, turn: int) -> str:
         number, total = routine.first_step_number(turn), len(routine.steps)

@@ -42,8 +42,8 @@ def break_seconds(element: ElementTree.Element) -> float:
     return value / 1000 if match.group(2) == "ms" else value
 
 
-def to_plain(ssml: str) -> str:
-    """What a listener hears, as text: silences become "[8 s]" (adjacent breaks summed)."""
+def heard(ssml: str) -> list[str | float]:
+    """What a listener hears, in order: text, and seconds of silence (adjacent breaks summed)."""
     root = ElementTree.fromstring(ssml)
     pieces: list[str | float] = []
 
@@ -62,5 +62,11 @@ def to_plain(ssml: str) -> str:
                 pieces.append(child.tail)
 
     walk(root)
-    shown = (f"[{piece:g} s]" if isinstance(piece, float) else piece for piece in pieces)
-    return " ".join(" ".join(shown).split())
+    return [" ".join(p.split()) if isinstance(p, str) else p for p in pieces
+            if not isinstance(p, str) or p.strip()]
+
+
+def to_plain(ssml: str) -> str:
+    """What a listener hears, as text: silences become "[8 s]"."""
+    return " ".join(f"[{piece:g} s]" if isinstance(piece, float) else piece
+                    for piece in heard(ssml))

@@ -25,6 +25,7 @@ class Question(enum.StrEnum):
     CONTINUE = "continue"
     ANOTHER = "another"
     RESUME = "resume"
+    RELIEF = "relief"
     ANYTHING = "anything"
 
 

@@ -17,8 +17,9 @@ MAX_BREAK_SECONDS = 10
 SHORT_COUNTDOWN = 3
 LONG_COUNTDOWN = 5
 LONG_HOLD = 20
-# Alexa speaks about 150 words a minute.
+# Alexa speaks about 150 words a minute; a cue ("Round 2 of 3.", "And release.") about a second.
 WORDS_PER_SECOND = 2.5
+CUE_SECONDS = 1.0
 
 
 @dataclass(frozen=True)
@@ -118,6 +119,14 @@ def speaking_seconds(text: str) -> float:
     return len(text.split()) / WORDS_PER_SECOND
 
 
-def routine_seconds(routine: Routine) -> float:
-    """A fair estimate of a routine's length: its silences plus reading its steps aloud."""
-    return sum(silent_seconds(step) + speaking_seconds(step.say) for step in routine.steps)
+def routine_seconds(routine: Routine, from_step: int = 0) -> float:
+    """A fair estimate of a routine's length from step index `from_step` on: its silences
+    plus reading its steps aloud."""
+    return sum(step_seconds(step) for step in routine.steps[from_step:])
+
+
+def step_seconds(step: Step) -> float:
+    """Silences, cues and the instruction read aloud."""
+    events = list(step_events(step))
+    cues = sum(1 for event in events if not isinstance(event, Silence))
+    return silent_seconds(step) + cues * CUE_SECONDS + speaking_seconds(step.say)

@@ -7,6 +7,7 @@ import re
 import pytest
 
 from skill import intents
+from skill.envelopes import slot
 
 WHICH = "Which would you like?"
 GO_ON = "Ready to go on?"
@@ -301,3 +302,85 @@ def test_every_open_response_asks_and_has_a_reprompt_every_closing_one_does_not(
         else:
             assert turn.speech.endswith("?") and turn.reprompt.endswith("?")
             assert turn.response["shouldEndSession"] is False
+
+
+def go_to(person, number: str | None):
+    slots = {intents.NUMBER_SLOT: slot(intents.NUMBER_SLOT, number)}
+    return person.intent(intents.GO_TO_STEP, slots)
+
+
+def how_long(person, routine: str | None = None):
+    slots = {intents.ROUTINE_SLOT: slot(intents.ROUTINE_SLOT, routine)}
+    return person.intent(intents.HOW_LONG, slots)
+
+
+def test_go_to_a_step_by_number(person):
+    person.start("leg cramp massage")
+    assert go_to(person, "5").speech.startswith("Step 5 of 7. Next, the Chengshan point")
+    assert person.say(intents.PREVIOUS).speech.startswith("Step 4 of 7.")
+
+
+def test_go_to_a_tip_lands_on_the_turn_that_reads_it(person):
+    person.start("cramp prevention")
+    assert go_to(person, "5").speech.startswith("Tip 4.")
+
+
+def test_go_to_a_step_that_does_not_exist_keeps_the_place(person):
+    person.start("butterfly")
+    turn = go_to(person, "9")
+    assert turn.speech == "There's no step 9 in butterfly stretch; it has 2 steps. Ready to go on?"
+    assert go_to(person, "?").speech.startswith("Which step? Butterfly stretch has 2 steps.")
+    assert person.say(intents.NEXT).speech.startswith("Step 2 of 2.")
+
+
+def test_go_to_before_any_routine_gets_guidance(person):
+    assert go_to(person, "2").speech.startswith("You haven't started a routine yet.")
+
+
+def test_how_long_is_left_in_a_routine(person):
+    person.start("leg cramp massage")
+    turn = how_long(person)
+    assert turn.speech == ("You're at step 1 of 7 of leg cramp massage, with about 4 minutes "
+                           "to go. Ready to go on?")
+    person.say(intents.NEXT)
+    assert "step 2 of 7" in how_long(person).speech
+
+
+def test_how_long_a_named_routine_takes(person):
+    person.launch()
+    turn = how_long(person, "the spiral twist")
+    assert turn.speech.startswith("Spiral twist takes about 2 minutes. I can coach you through")
+    assert turn.speech.endswith(WHICH)
+
+
+def test_how_long_at_the_menu_gives_the_range(person):
+    person.launch()
+    turn = how_long(person)
+    assert turn.speech.startswith(
+        "The routines here take from less than a minute to about 4 minutes.")
+
+
+def test_it_hurts_stops_the_routine_and_offers_cramp_relief(person):
+    person.start("butterfly")
+    person.say(intents.NEXT)
+    turn = person.say(intents.PAIN)
+    assert turn.speech.startswith("Let's stop here. Don't push through pain")
+    assert "see a doctor" in turn.speech
+    assert "I can talk you through leg cramp massage" in turn.speech
+    assert turn.speech.endswith("Would you like to try it?")
+    assert "routine" not in turn.attributes
+    assert person.say(intents.YES).speech.startswith("Leg cramp massage.")
+
+
+def test_no_to_cramp_relief_ends_the_session(person):
+    person.launch()
+    person.say(intents.PAIN)
+    assert person.say(intents.NO).ends_session
+
+
+def test_it_hurts_during_the_massage_itself_ends_with_the_advice(person):
+    person.start("leg cramp massage")
+    turn = person.say(intents.PAIN)
+    assert turn.speech.startswith("Let's stop here.") and turn.speech.endswith(
+        "Goodbye, and look after yourself.")
+    assert turn.ends_session

@@ -78,4 +78,7 @@ def test_silent_seconds_and_routine_estimate(catalog):
     spiral = catalog.get("spiral-twist")
     assert timing.silent_seconds(spiral.steps[1]) == 60
     words = sum(len(step.say.split()) for step in spiral.steps)
-    assert timing.routine_seconds(spiral) == pytest.approx(60 + words / timing.WORDS_PER_SECOND)
+    cues = 3 + 6 * 4  # 3 round numbers; per side: side name, hold, countdown, release
+    assert timing.routine_seconds(spiral) == pytest.approx(
+        60 + cues * timing.CUE_SECONDS + words / timing.WORDS_PER_SECOND)
+    assert timing.routine_seconds(spiral, from_step=1) < timing.routine_seconds(spiral)

@@ -19,6 +19,7 @@ catalog = load_catalog(settings.routines)
 print(skill.__file__)
 print(settings.routines[0])
 print(len(catalog))
+print((skill.settings.bundled("interaction_model") / "en-US.json").is_file())
 """
 
 
@@ -32,7 +33,8 @@ def test_an_installed_wheel_finds_its_routines(tmp_path):
                    check=True, capture_output=True, timeout=300)
     result = subprocess.run([sys.executable, "-c", CHECK], cwd=tmp_path, capture_output=True,
                             text=True, env={"PYTHONPATH": str(site)}, timeout=60, check=True)
-    module, routines, count = result.stdout.split()
+    module, routines, count, model = result.stdout.split()
     assert module.startswith(str(site))
     assert routines == str(site / "skill" / "routines")
     assert count == "9"
+    assert model == "True"  # the simulator's interaction model travels too

@@ -1,0 +1,1 @@
+"""The Alexa interaction model: intent definitions (data) joined with the routines."""

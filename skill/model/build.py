@@ -1,0 +1,59 @@
+"""Generate the interaction model JSON for each locale, and check committed copies."""
+
+from __future__ import annotations
+
+import difflib
+import json
+from pathlib import Path
+from typing import Any
+
+from ..catalog import Catalog
+from ..content import display_path
+from ..intents import ROUTINE_SLOT_TYPE
+from .definitions import Definitions
+
+
+def build_model(definitions: Definitions, catalog: Catalog) -> dict[str, Any]:
+    """The model in the shape the developer console's JSON editor and the ASK CLI accept."""
+    intents = []
+    for intent in definitions.intents:
+        entry: dict[str, Any] = {"name": intent.name}
+        if intent.slots:
+            entry["slots"] = [{"name": name, "type": kind} for name, kind in intent.slots]
+        entry["samples"] = list(intent.samples)
+        intents.append(entry)
+    values = [
+        {"id": routine.id, "name": {"value": routine.name, "synonyms": list(routine.synonyms)}}
+        for routine in catalog
+    ]
+    return {"interactionModel": {"languageModel": {
+        "invocationName": definitions.invocation,
+        "intents": intents,
+        "types": [{"name": ROUTINE_SLOT_TYPE, "values": values}],
+    }}}
+
+
+def model_text(model: dict[str, Any]) -> str:
+    return json.dumps(model, indent=2, ensure_ascii=False) + "\n"
+
+
+def model_files(definitions: Definitions, catalog: Catalog, folder: Path) -> dict[Path, str]:
+    """Each locale's file and its contents (the same model: every locale is English)."""
+    text = model_text(build_model(definitions, catalog))
+    return {folder / f"{locale}.json": text for locale in definitions.locales}
+
+
+def stale_files(expected: dict[Path, str]) -> list[str]:
+    """What differs between the committed files and `expected`, one entry per file."""
+    differences = []
+    for path, text in expected.items():
+        if not path.is_file():
+            differences.append(f"{display_path(path)}: missing")
+            continue
+        committed = path.read_text(encoding="utf-8")
+        if committed != text:
+            diff = difflib.unified_diff(committed.splitlines(), text.splitlines(),
+                                        "committed", "generated", n=0, lineterm="")
+            shown = "\n".join(list(diff)[2:14])
+            differences.append(f"{display_path(path)}: stale\n{shown}")
+    return differences

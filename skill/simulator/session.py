@@ -1,0 +1,70 @@
+"""`python -m skill chat`: wiring the simulator to a model, a skill and a terminal."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+from ..content import ContentError
+from ..envelopes import DEFAULT_APPLICATION_ID, Device
+from ..model.definitions import load_definitions
+from ..settings import Settings, bundled
+from .chat import Chat, Unreachable, http_sender, local_skill
+from .nlu import Understanding
+
+BANNER = ("Stretch Coach simulator: talking to {url}{mode}.\n"
+          "Type what you would say, e.g. \"open {invocation}\". Ctrl-D to leave.")
+
+
+def run_chat_session(settings: Settings, url: str | None, script: Path | None,
+                     show_json: bool, realtime: bool, locale: str) -> int:
+    model_file = bundled("interaction_model") / f"{locale}.json"
+    if not model_file.is_file():
+        print(f"error: no interaction model at {model_file}: run `python -m skill build-model`",
+              file=sys.stderr)
+        return 2
+    understood = {intent.name: intent.understood for intent in load_definitions().intents}
+    application_id = min(settings.skill_ids, default=DEFAULT_APPLICATION_ID)
+    understanding = Understanding(json.loads(model_file.read_text(encoding="utf-8")),
+                                  understood, application_id)
+    try:
+        with _skill(settings, url) as (address, mode):
+            chat = Chat(understanding, http_sender(address), Device(application_id),
+                        sys.stdout, show_json=show_json, realtime=realtime)
+            return _converse(chat, script, address, mode)
+    except ContentError as error:
+        print(f"error: the routines are invalid:\n{error}", file=sys.stderr)
+    except Unreachable as error:
+        print(f"error: {error}", file=sys.stderr)
+    return 2
+
+
+@contextlib.contextmanager
+def _skill(settings: Settings, url: str | None) -> Iterator[tuple[str, str]]:
+    if url:
+        yield url, ""
+    else:
+        with local_skill(settings) as address:
+            yield address, " (in-process, development mode)"
+
+
+def _converse(chat: Chat, script: Path | None, address: str, mode: str) -> int:
+    if script is not None:
+        exchanges = chat.play(script.read_text(encoding="utf-8").splitlines())
+    elif not sys.stdin.isatty():
+        exchanges = chat.play(sys.stdin)
+    else:
+        print(BANNER.format(url=address, mode=mode, invocation=chat.understanding.invocation))
+        exchanges = []
+        while True:
+            try:
+                line = input("You: ")
+            except (EOFError, KeyboardInterrupt):
+                print()
+                break
+            exchanges += chat.play([line], echo=False)
+    failed = [e for e in exchanges if e.turn is not None and e.turn.status != 200]
+    return 1 if failed else 0
