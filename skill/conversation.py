@@ -71,10 +71,7 @@ class Coach:
             line = _about("remaining", state.place)
         else:
             line = Line("durations")
-        if not state.place:
-            return self._menu(state, line)
-        pending = self._pending(state)
-        return Reply((line,), pending, State(state.place, pending))
+        return self._keep_place(state, line) if state.place else self._menu(state, line)
 
     def hurts(self, state: State) -> Reply:
         """Stop, give the safety advice, and offer cramp relief unless that is what hurt."""
@@ -118,9 +115,7 @@ class Coach:
         routine = state.place.routine
         if number is None or not 1 <= number <= len(routine.steps):
             key = "no_such_step" if number is not None else "which_step"
-            pending = self._pending(state)
-            line = Line(key, routine, state.place.turn, heard=str(number))
-            return Reply((line,), pending, State(state.place, pending))
+            return self._keep_place(state, Line(key, routine, state.place.turn, heard=str(number)))
         return self._speak(Place(routine, routine.turn_of_step(number)))
 
     def start_over(self, state: State) -> Reply:
@@ -162,8 +157,7 @@ class Coach:
     def help(self, state: State) -> Reply:
         if not state.place:
             return Reply((Line("help_menu"),), Question.CHOOSE, State(asked=Question.CHOOSE))
-        pending = self._pending(state)
-        return Reply((_about("help_routine", state.place),), pending, State(state.place, pending))
+        return self._keep_place(state, _about("help_routine", state.place))
 
     def fallback(self, state: State) -> Reply:
         help_reply = self.help(state)
@@ -200,8 +194,9 @@ class Coach:
         return self._menu(state, Line("no_routine_yet"))
 
     @staticmethod
-    def _pending(state: State) -> Question:
-        """The question still open, re-asked after help so the place and its question stay."""
-        if state.asked in (None, Question.ANYTHING, Question.CHOOSE, Question.RELIEF):
-            return Question.NEXT
-        return state.asked
+    def _keep_place(state: State, *lines: Line) -> Reply:
+        """Say `lines` and re-ask the question still open, so the place and its question stay."""
+        pending = state.asked
+        if pending in (None, Question.ANYTHING, Question.CHOOSE, Question.RELIEF):
+            pending = Question.NEXT
+        return Reply(lines, pending, State(state.place, pending))
