@@ -36,8 +36,9 @@ def create_app(settings: Settings | None = None,
     def alexa() -> Response:
         body = request.get_data(cache=False)
         try:
-            verification.verify(request.headers, body, parse_envelope(body))
-            envelope = skill.serializer.deserialize(body.decode("utf-8"), RequestEnvelope)
+            data = parse_envelope(body)
+            verification.verify(request.headers, body, data)
+            envelope = skill.serializer.from_data(data, RequestEnvelope)
         except VerificationError as error:
             log.warning("request rejected: %s", error)
             return _error(400, f"request verification failed: {error}")

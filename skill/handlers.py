@@ -20,6 +20,7 @@ from . import intents
 from .catalog import Catalog
 from .conversation import Coach, Reply
 from .routines import Routine
+from .serializer import QuickSerializer
 from .speech import Speech
 from .state import StaleState, State, parse_state
 
@@ -253,4 +254,6 @@ def build_skill(catalog: Catalog) -> CustomSkill:
     builder.add_request_handler(SessionEndedHandler())
     builder.add_request_handler(OtherRequestHandler())
     builder.add_exception_handler(ApologyHandler(coach, speech))
-    return builder.create()
+    skill = builder.create()
+    skill.serializer = QuickSerializer()
+    return skill

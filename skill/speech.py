@@ -61,10 +61,14 @@ class Speech:
         ordered = sorted(catalog, key=lambda routine: list(Kind).index(routine.kind))
         self._menu = ssml.text(self.phrases(
             "menu", names=spoken_list([mid_sentence(r.name) for r in ordered]))) if ordered else ""
-        self._example = mid_sentence(ordered[0].name) if ordered else ""
+        example = mid_sentence(ordered[0].name) if ordered else ""
         lengths = sorted(timing.routine_seconds(routine) for routine in catalog) or [0]
-        self._range = {"shortest": self._minutes(lengths[0]),
-                       "longest": self._minutes(lengths[-1])}
+        self._general_params = {"example": example, "shortest": self._minutes(lengths[0]),
+                                "longest": self._minutes(lengths[-1])}
+        self._place_params = {
+            (routine.id, turn): self._routine_params(routine, turn)
+            for routine in catalog for turn in range(routine.turn_count)
+        }
         self._parts = {
             (routine.id, turn): self._split(self._turn_fragments(routine, turn))
             for routine in catalog for turn in range(routine.turn_count)
@@ -97,18 +101,22 @@ class Speech:
         return ssml.text(self.phrases(line.key, heard=line.heard, **params))
 
     def _params(self, routine: Routine | None, turn: int = 0) -> dict[str, str]:
-        params = {"example": self._example, **self._range}
         if routine:
-            unit = "tip" if routine.kind == Kind.CHECKLIST else "step"
-            params.update(
-                name=mid_sentence(routine.name), Name=routine.name,
-                position=self._position(routine, turn),
-                count=self.phrases.count(len(routine.steps), unit),
-                duration=self._minutes(timing.routine_seconds(routine)),
-                remaining=self._minutes(timing.routine_seconds(
-                    routine, routine.first_step_number(turn) - 1)),
-            )
-        return params
+            return self._place_params[routine.id, turn]
+        return self._general_params
+
+    def _routine_params(self, routine: Routine, turn: int) -> dict[str, str]:
+        """Everything a phrase may say about a place in a routine (worked out once)."""
+        unit = "tip" if routine.kind == Kind.CHECKLIST else "step"
+        return {
+            **self._general_params,
+            "name": mid_sentence(routine.name), "Name": routine.name,
+            "position": self._position(routine, turn),
+            "count": self.phrases.count(len(routine.steps), unit),
+            "duration": self._minutes(timing.routine_seconds(routine)),
+            "remaining": self._minutes(timing.routine_seconds(
+                routine, routine.first_step_number(turn) - 1)),
+        }
 
     def _minutes(self, seconds: float) -> str:
         if seconds < 60:
