@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import logging
-import os
 import sys
 from pathlib import Path
 
@@ -21,14 +20,18 @@ DEV_MODE_BANNER = """\
 
 
 def main(argv: list[str] | None = None) -> int:
+    try:
+        settings = Settings.from_env()
+    except SettingsError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
     parser = argparse.ArgumentParser(prog="python -m skill", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
 
     serve = commands.add_parser("serve", help="run the skill on gunicorn")
-    serve.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
-    serve.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8080")))
-    serve.add_argument("--workers", type=int,
-                       default=int(os.environ.get("WEB_CONCURRENCY", os.cpu_count() or 1)))
+    serve.add_argument("--host", default=settings.host)
+    serve.add_argument("--port", type=int, default=settings.port)
+    serve.add_argument("--workers", type=int, default=settings.workers)
     serve.set_defaults(run=run_serve)
 
     validate = commands.add_parser("validate", help="check routine files; non-zero if any is bad")
@@ -54,11 +57,6 @@ def main(argv: list[str] | None = None) -> int:
     chat.set_defaults(run=run_chat)
 
     args = parser.parse_args(argv)
-    try:
-        settings = Settings.from_env()
-    except SettingsError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 2
     return args.run(args, settings)
 
 

@@ -31,6 +31,9 @@ class Settings:
     cert_cache_dir: Path | None = None
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
     log_level: str = "INFO"
+    host: str = "127.0.0.1"
+    port: int = 8080
+    workers: int = os.cpu_count() or 1
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] = os.environ) -> Settings:
@@ -47,6 +50,9 @@ class Settings:
             cert_cache_dir=_path(env, "ALEXA_CERT_CACHE_DIR"),
             max_body_bytes=_positive(env, "STRETCH_COACH_MAX_BODY_BYTES", DEFAULT_MAX_BODY_BYTES),
             log_level=env.get("LOG_LEVEL", "INFO").upper(),
+            host=env.get("HOST", "").strip() or cls.host,
+            port=_positive(env, "PORT", cls.port),
+            workers=_positive(env, "WEB_CONCURRENCY", cls.workers),
         )
 
 

@@ -74,6 +74,12 @@ def test_a_bad_setting_stops_the_command():
     assert result.returncode == 2 and "ALEXA_VERIFY must be 1 or 0" in result.stderr
 
 
+def test_a_bad_port_is_named_not_a_traceback():
+    result = run("serve", env={"PORT": "abc"})
+    assert result.returncode == 2
+    assert result.stderr == "error: PORT must be a positive whole number, got 'abc'\n"
+
+
 @contextlib.contextmanager
 def serving(env: dict[str, str]):
     """`python -m skill serve` on a free port; yields its URL and process, stops it after."""

@@ -171,7 +171,8 @@ def test_settings_come_from_the_environment():
 
 
 @pytest.mark.parametrize(("name", "value"), [
-    ("ALEXA_VERIFY", "maybe"), ("STRETCH_COACH_MAX_BODY_BYTES", "-5"),
+    ("ALEXA_VERIFY", "maybe"), ("STRETCH_COACH_MAX_BODY_BYTES", "-5"), ("PORT", "abc"),
+    ("WEB_CONCURRENCY", "0"),
 ])
 def test_bad_settings_are_named(name, value):
     with pytest.raises(ValueError, match=name):
