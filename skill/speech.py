@@ -69,6 +69,7 @@ class Speech:
             (routine.id, turn): self._routine_params(routine, turn)
             for routine in catalog for turn in range(routine.turn_count)
         }
+        self._intros = {routine.id: ssml.text(self._intro(routine)) for routine in catalog}
         self._parts = {
             (routine.id, turn): self._split(self._turn_fragments(routine, turn))
             for routine in catalog for turn in range(routine.turn_count)
@@ -96,7 +97,7 @@ class Speech:
         if line.key == "menu":
             return self._menu
         if line.key == "intro":
-            return ssml.text(self._intro(line.routine))
+            return self._intros[line.routine.id]
         params = self._params(line.routine, line.turn)
         return ssml.text(self.phrases(line.key, heard=line.heard, **params))
 
