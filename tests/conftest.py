@@ -1,37 +1,11 @@
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from skill import intents
 from skill.app import create_app
-from skill.envelopes import Resolution, Session, slot
 from skill.settings import Settings
 
-ROOT = Path(__file__).resolve().parents[1]
-ROUTINES = ROOT / "routines"
-
-
-class Person(Session):
-    """Someone talking to the skill: one method per thing they can say."""
-
-    def start(self, words: str | None, resolved_id: str | None = None, no_match: bool = False):
-        resolution = None
-        if resolved_id or no_match:
-            resolution = Resolution(intents.ROUTINE_SLOT_TYPE, resolved_id, resolved_id)
-        filled = slot(intents.ROUTINE_SLOT, words, resolution)
-        return self.intent(intents.START_ROUTINE, {intents.ROUTINE_SLOT: filled})
-
-    def say(self, intent: str):
-        return self.intent(intent)
-
-
-def client_sender(client):
-    def send(envelope):
-        response = client.post("/", json=envelope)
-        return response.status_code, response.get_json()
-    return send
+from .helpers import ROUTINES, Person, client_sender
 
 
 @pytest.fixture(scope="session")

@@ -18,6 +18,8 @@ from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 from skill.envelopes import Device, launch_request
 from skill.settings import Settings
 
+from .helpers import ROUTINES
+
 DAY = datetime.timedelta(days=1)
 SIGNING_NAME = "echo-api.amazon.com"
 NOW = datetime.datetime.now(datetime.UTC).replace(microsecond=0)
@@ -134,8 +136,6 @@ class AlexaLikePKI:
 
 def verified_settings(pki: AlexaLikePKI, **changes) -> Settings:
     """Production settings, trusting the test root and finding chains in the PKI's folder."""
-    from .conftest import ROUTINES
-
     settings = Settings(routines=(ROUTINES,), verify=True, skill_ids=frozenset({SKILL_ID}),
                         trusted_roots=pki.roots_file, cert_cache_dir=pki.cache_dir)
     return dataclasses.replace(settings, **changes)

@@ -15,9 +15,7 @@ from skill.simulator.chat import Chat
 from skill.simulator.nlu import Understanding
 from skill.simulator.numbers import parse_number
 
-from .conftest import client_sender
-from .test_cli import run, serving
-from .test_model import committed, understood
+from .helpers import client_sender, committed, run, serving, understood
 
 MARKERS = re.compile(r"^(>>> request|<<< response \(HTTP \d+\))$", re.M)
 

@@ -2,40 +2,12 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
-import signal
-import socket
-import subprocess
-import sys
-import time
 import urllib.error
 import urllib.request
 
-from .conftest import ROOT, ROUTINES
+from .helpers import fixture, free_port, good, http_post, run, serving, stop, write
 from .pki import body_for, signed
-from .test_content import good, write
-from .test_service import fixture
-
-
-def clean_env(**env: str) -> dict[str, str]:
-    """This process's environment without the skill's settings, plus `env`."""
-    inherited = {k: v for k, v in os.environ.items()
-                 if not k.startswith(("ALEXA_", "STRETCH_COACH_"))}
-    return {**inherited, **env}
-
-
-def run(*args: str, env: dict | None = None, timeout: float = 60) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "skill", *args], capture_output=True, text=True,
-                          cwd=ROOT, env=clean_env(**(env or {})), timeout=timeout,
-                          stdin=subprocess.DEVNULL)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def test_validate_the_shipped_routines():
@@ -80,50 +52,11 @@ def test_a_bad_port_is_named_not_a_traceback():
     assert result.stderr == "error: PORT must be a positive whole number, got 'abc'\n"
 
 
-@contextlib.contextmanager
-def serving(env: dict[str, str]):
-    """`python -m skill serve` on a free port; yields its URL and process, stops it after."""
-    port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "skill", "serve", "--port", str(port), "--workers", "2"],
-        cwd=ROOT, env=clean_env(STRETCH_COACH_ROUTINES=str(ROUTINES), **env),
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, text=True)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(f"{url}/health", timeout=1)
-            break
-        except OSError:
-            assert process.poll() is None, process.communicate()
-            time.sleep(0.1)
-    try:
-        yield url, process
-    finally:
-        process.send_signal(signal.SIGTERM)
-        process.wait(timeout=15)
-
-
-def post(url: str, body: bytes, headers: dict | None = None) -> tuple[int, dict]:
-    request = urllib.request.Request(url + "/", data=body, headers={
-        "Content-Type": "application/json", **(headers or {})})
-    try:
-        with urllib.request.urlopen(request, timeout=10) as response:
-            return response.status, json.load(response)
-    except urllib.error.HTTPError as error:
-        return error.code, json.load(error)
-
-
-def stop(process: subprocess.Popen) -> str:
-    process.send_signal(signal.SIGTERM)
-    return process.communicate(timeout=15)[1]
-
-
 def test_serve_in_development_mode_runs_gunicorn_and_answers_alexa():
     with serving({"ALEXA_VERIFY": "0"}) as (url, process):
         health = json.load(urllib.request.urlopen(f"{url}/health", timeout=5))
         assert health == {"status": "ok", "routines": 9, "verify": False}
-        status, body = post(url, json.dumps(fixture("launch_request.json")).encode())
+        status, body = http_post(url, json.dumps(fixture("launch_request.json")).encode())
         assert status == 200
         assert body["response"]["outputSpeech"]["ssml"].startswith("<speak>Welcome to Stretch")
         stderr = stop(process)
@@ -135,8 +68,8 @@ def test_serve_verifies_by_default(pki):
     env = {"ALEXA_TRUSTED_ROOTS": str(pki.roots_file), "ALEXA_CERT_CACHE_DIR": str(pki.cache_dir)}
     with serving(env) as (url, process):
         unsigned = body_for()
-        assert post(url, unsigned)[0] == 400
-        status, body = post(url, unsigned, signed(pki, unsigned))
+        assert http_post(url, unsigned)[0] == 400
+        status, body = http_post(url, unsigned, signed(pki, unsigned))
         assert status == 200 and body["response"]["outputSpeech"]
         stderr = stop(process)
     assert "DEVELOPMENT MODE" not in stderr

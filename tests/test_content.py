@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import textwrap
 from pathlib import Path
 
 import pytest
@@ -10,31 +9,7 @@ import pytest
 from skill.content import ContentError, check_content, load_catalog
 from skill.routines import Kind
 
-from .conftest import ROUTINES
-
-GOOD = """\
-    id: {id}
-    name: {name}
-    synonyms: [{synonym}]
-    kind: stretch
-    summary: A test routine.
-    steps:
-      - say: Get ready.
-      - say: Stretch.
-        hold: 8
-        reps: 2
-"""
-
-
-def write(folder: Path, routine_id: str, text: str) -> Path:
-    path = folder / f"{routine_id}.yaml"
-    path.write_text(textwrap.dedent(text))
-    return path
-
-
-def good(folder: Path, routine_id: str = "test-stretch", name: str = "Test stretch",
-         synonym: str = "testing") -> Path:
-    return write(folder, routine_id, GOOD.format(id=routine_id, name=name, synonym=synonym))
+from .helpers import GOOD, ROUTINES, good, write
 
 
 def problems_in(*paths: Path) -> list[str]:

@@ -2,21 +2,16 @@
 
 from __future__ import annotations
 
-import re
-
 import pytest
 
 from skill import intents
 from skill.envelopes import slot
 
+from .helpers import hold_silences
+
 WHICH = "Which would you like?"
 GO_ON = "Ready to go on?"
 ANOTHER = "Would you like another routine?"
-
-
-def hold_silences(speech: str) -> list[float]:
-    """Seconds of each silence heard, in order."""
-    return [float(s) for s in re.findall(r"\[(\d+(?:\.\d+)?) s\]", speech)]
 
 
 def test_launch_welcomes_warns_lists_and_asks(person, catalog):

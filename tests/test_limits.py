@@ -12,9 +12,7 @@ from skill.app import create_app
 from skill.settings import Settings
 from skill.ssml import MAX_SSML_CHARS, break_seconds
 
-from .conftest import Person, client_sender
-from .test_content import write
-from .test_conversation import hold_silences
+from .helpers import Person, client_sender, hold_silences, write
 
 MAX_RESPONSE_BYTES = 24 * 1024
 ALLOWED_TAGS = {"speak", "break"}

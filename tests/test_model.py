@@ -12,24 +12,13 @@ from skill.model.build import build_model
 from skill.model.definitions import load_definitions
 from skill.model.rules import invocation_problems, model_problems
 
-from .conftest import ROOT, ROUTINES
-from .test_cli import run
-from .test_content import good
+from .helpers import MODELS, ROUTINES, committed, good, run, understood
 
-MODELS = ROOT / "interaction_model"
 LOCALES = ("en-US", "en-GB", "en-CA", "en-AU", "en-IN")
-
-
-def committed(locale: str = "en-US") -> dict:
-    return json.loads((MODELS / f"{locale}.json").read_text())
 
 
 def language(model: dict) -> dict:
     return model["interactionModel"]["languageModel"]
-
-
-def understood() -> dict:
-    return {intent.name: intent.understood for intent in load_definitions().intents}
 
 
 def test_the_committed_models_are_current():

@@ -12,7 +12,7 @@ from ask_sdk_model import RequestEnvelope
 from skill.envelopes import Device, intent_request, launch_request, session_ended_request
 from skill.serializer import QuickSerializer
 
-from .test_service import fixture
+from .helpers import fixture
 
 
 @pytest.mark.parametrize("envelope", [

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import copy
 import json
-from pathlib import Path
 
 import pytest
 
@@ -12,13 +11,7 @@ from skill import conversation
 from skill.app import create_app
 from skill.settings import Settings
 
-from .conftest import ROUTINES
-
-FIXTURES = Path(__file__).parent / "fixtures"
-
-
-def fixture(name: str) -> dict:
-    return json.loads((FIXTURES / name).read_text())
+from .helpers import ROUTINES, fixture
 
 
 def post(client, body, **kwargs):

@@ -17,7 +17,7 @@ from skill.verify.chain import ChainCache, ChainValidator, load_roots
 from skill.verify.errors import VerificationError
 from skill.verify.verifiers import TimestampVerifier
 
-from .conftest import ROUTINES
+from .helpers import ROUTINES
 from .pki import NOW, SKILL_ID, body_for, post, signed, verified_settings
 
 REAL_CHAIN = Path(__file__).resolve().parents[2] / "shared" / "alexa" / "echo-api-cert-2026.pem"

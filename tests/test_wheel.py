@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from .conftest import ROOT
+from .helpers import ROOT
 
 pytest.importorskip("hatchling", reason="building the wheel needs hatchling (pip install .[test])")
 

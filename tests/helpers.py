@@ -1,0 +1,148 @@
+"""Helpers the tests share: paths, Alexa sessions, routine files, the CLI and servers."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import textwrap
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+from skill import intents
+from skill.envelopes import Resolution, Session, slot
+from skill.model.definitions import load_definitions
+
+ROOT = Path(__file__).resolve().parents[1]
+ROUTINES = ROOT / "routines"
+FIXTURES = ROOT / "tests" / "fixtures"
+MODELS = ROOT / "interaction_model"
+SERVER_SETTINGS = {"HOST", "PORT", "WEB_CONCURRENCY", "LOG_LEVEL"}
+
+
+class Person(Session):
+    """Someone talking to the skill: one method per thing they can say."""
+
+    def start(self, words: str | None, resolved_id: str | None = None, no_match: bool = False):
+        resolution = None
+        if resolved_id or no_match:
+            resolution = Resolution(intents.ROUTINE_SLOT_TYPE, resolved_id, resolved_id)
+        filled = slot(intents.ROUTINE_SLOT, words, resolution)
+        return self.intent(intents.START_ROUTINE, {intents.ROUTINE_SLOT: filled})
+
+    def say(self, intent: str):
+        return self.intent(intent)
+
+
+def client_sender(client):
+    def send(envelope):
+        response = client.post("/", json=envelope)
+        return response.status_code, response.get_json()
+    return send
+
+
+def fixture(name: str) -> dict:
+    return json.loads((FIXTURES / name).read_text())
+
+
+GOOD = """\
+    id: {id}
+    name: {name}
+    synonyms: [{synonym}]
+    kind: stretch
+    summary: A test routine.
+    steps:
+      - say: Get ready.
+      - say: Stretch.
+        hold: 8
+        reps: 2
+"""
+
+
+def write(folder: Path, routine_id: str, text: str) -> Path:
+    path = folder / f"{routine_id}.yaml"
+    path.write_text(textwrap.dedent(text))
+    return path
+
+
+def good(folder: Path, routine_id: str = "test-stretch", name: str = "Test stretch",
+         synonym: str = "testing") -> Path:
+    return write(folder, routine_id, GOOD.format(id=routine_id, name=name, synonym=synonym))
+
+
+def hold_silences(speech: str) -> list[float]:
+    """Seconds of each silence heard, in order."""
+    return [float(s) for s in re.findall(r"\[(\d+(?:\.\d+)?) s\]", speech)]
+
+
+def clean_env(**env: str) -> dict[str, str]:
+    """This process's environment without the skill's settings, plus `env`."""
+    inherited = {k: v for k, v in os.environ.items()
+                 if not k.startswith(("ALEXA_", "STRETCH_COACH_")) and k not in SERVER_SETTINGS}
+    return {**inherited, **env}
+
+
+def run(*args: str, env: dict | None = None, timeout: float = 60) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "skill", *args], capture_output=True, text=True,
+                          cwd=ROOT, env=clean_env(**(env or {})), timeout=timeout,
+                          stdin=subprocess.DEVNULL)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextlib.contextmanager
+def serving(env: dict[str, str]):
+    """`python -m skill serve` on a free port; yields its URL and process, stops it after."""
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "skill", "serve", "--port", str(port), "--workers", "2"],
+        cwd=ROOT, env=clean_env(STRETCH_COACH_ROUTINES=str(ROUTINES), **env),
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, text=True)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(f"{url}/health", timeout=1)
+            break
+        except OSError:
+            assert process.poll() is None, process.communicate()
+            time.sleep(0.1)
+    try:
+        yield url, process
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=15)
+
+
+def http_post(url: str, body: bytes, headers: dict | None = None) -> tuple[int, dict]:
+    request = urllib.request.Request(url + "/", data=body, headers={
+        "Content-Type": "application/json", **(headers or {})})
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, json.load(response)
+    except urllib.error.HTTPError as error:
+        return error.code, json.load(error)
+
+
+def stop(process: subprocess.Popen) -> str:
+    process.send_signal(signal.SIGTERM)
+    return process.communicate(timeout=15)[1]
+
+
+def committed(locale: str = "en-US") -> dict:
+    return json.loads((MODELS / f"{locale}.json").read_text())
+
+
+def understood() -> dict:
+    return {intent.name: intent.understood for intent in load_definitions().intents}
