@@ -10,9 +10,9 @@ from ask_sdk_model import RequestEnvelope
 from flask import Flask, Response, jsonify, request
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
-from .content import load_catalog
-from .envelope import BadRequest, parse_envelope
-from .handlers import build_skill
+from .alexa.envelope import BadRequest, parse_envelope
+from .alexa.handlers import build_skill
+from .content.loader import load_catalog
 from .settings import Settings
 from .verify import RequestVerification, VerificationError, build_verification
 

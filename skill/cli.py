@@ -7,7 +7,7 @@ import logging
 import sys
 from pathlib import Path
 
-from .content import ContentError, check_content, display_path, load_catalog
+from .content.loader import ContentError, check_content, display_path, load_catalog
 from .settings import Settings, SettingsError, bundled
 
 log = logging.getLogger("skill")

@@ -16,9 +16,9 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-from skill import intents
-from skill.envelopes import Resolution, Session, slot
+from skill.alexa import intents
 from skill.model.definitions import load_definitions
+from skill.simulator.envelopes import Resolution, Session, slot
 
 ROOT = Path(__file__).resolve().parents[1]
 ROUTINES = ROOT / "routines"

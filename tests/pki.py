@@ -15,8 +15,8 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
-from skill.envelopes import Device, launch_request
 from skill.settings import Settings
+from skill.simulator.envelopes import Device, launch_request
 
 from .helpers import ROUTINES
 

@@ -8,10 +8,10 @@ import re
 
 import pytest
 
-from skill import intents
-from skill.envelopes import Device
+from skill.alexa import intents
 from skill.model.definitions import load_definitions
 from skill.simulator.chat import Chat
+from skill.simulator.envelopes import Device
 from skill.simulator.nlu import Understanding
 from skill.simulator.numbers import parse_number
 

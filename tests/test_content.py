@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from skill.content import ContentError, check_content, load_catalog
-from skill.routines import Kind
+from skill.content.loader import ContentError, check_content, load_catalog
+from skill.content.routines import Kind
 
 from .helpers import GOOD, ROUTINES, good, write
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from skill import intents
-from skill.envelopes import slot
+from skill.alexa import intents
+from skill.simulator.envelopes import slot
 
 from .helpers import hold_silences
 

@@ -7,10 +7,10 @@ import xml.etree.ElementTree as ElementTree
 
 import pytest
 
-from skill import intents
+from skill.alexa import intents
 from skill.app import create_app
 from skill.settings import Settings
-from skill.ssml import MAX_SSML_CHARS, break_seconds
+from skill.voice.ssml import MAX_SSML_CHARS, break_seconds
 
 from .helpers import Person, client_sender, hold_silences, write
 

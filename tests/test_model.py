@@ -7,7 +7,7 @@ import shutil
 
 import pytest
 
-from skill.handlers import HANDLED_INTENTS
+from skill.alexa.handlers import HANDLED_INTENTS
 from skill.model.build import build_model
 from skill.model.definitions import load_definitions
 from skill.model.rules import invocation_problems, model_problems
@@ -95,7 +95,7 @@ def tiny_model(**intents) -> dict:
 
 
 def build_catalog():
-    from skill.content import load_catalog
+    from skill.content.loader import load_catalog
 
     return load_catalog([ROUTINES])
 

@@ -9,8 +9,8 @@ from ask_sdk_core.exceptions import SerializationException
 from ask_sdk_core.serialize import DefaultSerializer
 from ask_sdk_model import RequestEnvelope
 
-from skill.envelopes import Device, intent_request, launch_request, session_ended_request
-from skill.serializer import QuickSerializer
+from skill.alexa.serializer import QuickSerializer
+from skill.simulator.envelopes import Device, intent_request, launch_request, session_ended_request
 
 from .helpers import fixture
 

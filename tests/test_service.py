@@ -7,8 +7,8 @@ import json
 
 import pytest
 
-from skill import conversation
 from skill.app import create_app
+from skill.coach import conversation
 from skill.settings import Settings
 
 from .helpers import ROUTINES, fixture

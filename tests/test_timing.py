@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from skill import timing
-from skill.routines import Step
-from skill.timing import (
+from skill.content import timing
+from skill.content.routines import Step
+from skill.content.timing import (
     Countdown,
     Halfway,
     HoldStart,

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from skill.app import create_app
-from skill.envelopes import intent_request, launch_request, timestamp
 from skill.settings import Settings
+from skill.simulator.envelopes import intent_request, launch_request, timestamp
 from skill.verify import build_verification
 from skill.verify.cert_url import check_cert_url
 from skill.verify.chain import ChainCache, ChainValidator, load_roots

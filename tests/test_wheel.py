@@ -13,7 +13,7 @@ pytest.importorskip("hatchling", reason="building the wheel needs hatchling (pip
 
 CHECK = """
 import skill, skill.settings
-from skill.content import load_catalog
+from skill.content.loader import load_catalog
 settings = skill.settings.Settings.from_env({})
 catalog = load_catalog(settings.routines)
 print(skill.__file__)

@@ -7,9 +7,9 @@ import json
 from pathlib import Path
 from typing import Any
 
-from ..catalog import Catalog
-from ..content import display_path
-from ..intents import ROUTINE_SLOT_TYPE
+from ..alexa.intents import ROUTINE_SLOT_TYPE
+from ..content.catalog import Catalog
+from ..content.loader import display_path
 from .definitions import Definitions
 
 

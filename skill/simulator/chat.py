@@ -14,9 +14,9 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, TextIO
 
-from ..envelopes import Device, Send, Session, Turn
 from ..settings import Settings
-from ..ssml import heard
+from ..voice.ssml import heard
+from .envelopes import Device, Send, Session, Turn
 from .nlu import Heard, Understanding
 
 NOT_REACHED = ("(Alexa would not send that to the skill: no session is open. "

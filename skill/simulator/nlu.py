@@ -11,8 +11,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from .. import intents
-from ..envelopes import Resolution, slot
+from ..alexa import intents
+from .envelopes import Resolution, slot
 from .numbers import parse_number
 
 LAUNCH_VERBS = ("open", "launch", "start", "begin", "load", "use", "run")

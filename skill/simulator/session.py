@@ -8,11 +8,11 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
-from ..content import ContentError
-from ..envelopes import DEFAULT_APPLICATION_ID, Device
+from ..content.loader import ContentError
 from ..model.definitions import load_definitions
 from ..settings import Settings, bundled
 from .chat import Chat, Unreachable, http_sender, local_skill
+from .envelopes import DEFAULT_APPLICATION_ID, Device
 from .nlu import Understanding
 
 BANNER = ("Stretch Coach simulator: talking to {url}{mode}.\n"

@@ -12,7 +12,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding
 
-from ..envelope import BadRequest, request_time
+from ..alexa.envelope import BadRequest, request_time
 from .cert_url import check_cert_url
 from .chain import ChainCache
 from .errors import VerificationError

@@ -8,10 +8,11 @@ from typing import Any
 
 import yaml
 
-from . import ssml, timing
-from .catalog import Catalog
-from .conversation import Line, Reply
-from .routines import Kind, Routine, Step
+from ..coach.conversation import Line, Reply
+from ..content import timing
+from ..content.catalog import Catalog
+from ..content.routines import Kind, Routine, Step
+from . import ssml
 
 PHRASES_FILE = Path(__file__).with_name("phrases.yaml")
 # Room left in a response for what surrounds a step (introduction, close, question); a step

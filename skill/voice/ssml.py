@@ -6,7 +6,7 @@ import re
 import xml.etree.ElementTree as ElementTree
 from xml.sax.saxutils import escape
 
-from .timing import break_chunks
+from ..content.timing import break_chunks
 
 # Alexa refuses output speech of 8,000 characters or more, tags included.
 MAX_SSML_CHARS = 8000

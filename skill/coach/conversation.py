@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .catalog import Catalog
-from .routines import Routine
+from ..content.catalog import Catalog
+from ..content.routines import Routine
 from .state import PartCount, Place, Question, State
 
 

@@ -11,8 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from .catalog import Catalog
-from .routines import Routine
+from ..content.catalog import Catalog
+from ..content.routines import Routine
 
 VERSION = 1
 

@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from . import intents
-from .ssml import to_plain
+from ..alexa import intents
+from ..voice.ssml import to_plain
 
 DEFAULT_APPLICATION_ID = "amzn1.ask.skill.00000000-0000-0000-0000-000000000000"
 ER_AUTHORITY = "amzn1.er-authority.echo-sdk.{application_id}.{slot_type}"

@@ -16,13 +16,13 @@ from ask_sdk_core.skill_builder import SkillBuilder
 from ask_sdk_core.utils import get_slot, is_intent_name, is_request_type
 from ask_sdk_model import Response
 
+from ..coach.conversation import Coach, Reply
+from ..coach.state import StaleState, State, parse_state
+from ..content.catalog import Catalog
+from ..content.routines import Routine
+from ..voice.speech import Speech
 from . import intents
-from .catalog import Catalog
-from .conversation import Coach, Reply
-from .routines import Routine
 from .serializer import QuickSerializer
-from .speech import Speech
-from .state import StaleState, State, parse_state
 
 log = logging.getLogger(__name__)
 

@@ -1,0 +1,1 @@
+"""The Alexa layer: ASK SDK handlers, envelope parsing, (de)serialization, intent names."""

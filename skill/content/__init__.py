@@ -1,0 +1,1 @@
+"""Routines: the content model, the YAML loader and validator, the catalog, timing."""

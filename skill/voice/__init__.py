@@ -1,0 +1,1 @@
+"""Speech: replies into SSML, with all the wording in phrases.yaml."""
