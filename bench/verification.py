@@ -59,7 +59,8 @@ def main() -> None:
             lambda: cached.verify(headers, body, {}), n),
         "load the default root bundle (start-up)": per_call(lambda: load_roots(), 20),
     }
-    open_app = create_app(Settings(routines=(ROOT / "routines",), verify=False)).test_client()
+    open_app = create_app(Settings(routines=(ROOT / "routines",), verify=False,
+                                  database_url=f"sqlite:///{pki.folder}/bench.sqlite3")).test_client()
     verified_app = create_app(verified_settings(pki)).test_client()
     bodies = [body_for() for _ in range(n)]
     requests = [(fresh, signed(pki, fresh)) for fresh in bodies]  # signed before timing

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+from datetime import timedelta
 
 from ask_sdk_core.exceptions import SerializationException
 from ask_sdk_model import RequestEnvelope
@@ -11,26 +12,39 @@ from flask import Flask, Response, jsonify, request
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from .alexa.envelope import BadRequest, parse_envelope
-from .alexa.handlers import build_skill
+from .alexa.skill import build_skill
+from .clock import Clock, utc_now
+from .coach.state import clean_attributes
 from .content.loader import load_catalog
 from .settings import Settings
+from .store.database import open_database
+from .store.schema import upgrade
 from .verify import RequestVerification, VerificationError, build_verification
 
 log = logging.getLogger(__name__)
 
 
 def create_app(settings: Settings | None = None,
-               verification: RequestVerification | None = None) -> Flask:
-    """A ready app; raises ContentError if the routines are invalid, so it never half-starts."""
+               verification: RequestVerification | None = None,
+               clock: Clock = utc_now) -> Flask:
+    """A ready app; raises ContentError if the routines are invalid and StoreError if the
+    database cannot be reached or upgraded, so it never half-starts."""
     settings = settings or Settings.from_env()
     catalog = load_catalog(settings.routines)
-    skill = build_skill(catalog)
+    migrating = open_database(settings.database_url, pooled=False)
+    upgrade(migrating)
+    migrating.close()
+    # Workers fork after this: each opens its own connections when it first needs one.
+    database = open_database(settings.database_url)
+    skill = build_skill(catalog, database, resume_window=timedelta(hours=settings.resume_hours),
+                        default_zone=settings.time_zone, clock=clock)
     verification = verification or build_verification(settings)
 
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
     app.extensions["stretch_coach"] = {
-        "settings": settings, "catalog": catalog, "verification": verification}
+        "settings": settings, "catalog": catalog, "verification": verification,
+        "database": database}
 
     @app.post("/")
     def alexa() -> Response:
@@ -38,6 +52,8 @@ def create_app(settings: Settings | None = None,
         try:
             data = parse_envelope(body)
             verification.verify(request.headers, body, data)
+            if isinstance(data.get("session"), dict):
+                data["session"]["attributes"] = clean_attributes(data["session"].get("attributes"))
             envelope = skill.serializer.from_data(data, RequestEnvelope)
         except VerificationError as error:
             log.warning("request rejected: %s", error)

@@ -1,4 +1,4 @@
-"""The command line: python -m skill serve | validate | build-model | chat."""
+"""The command line: python -m skill serve | validate | build-model | chat | db upgrade."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from pathlib import Path
 
 from .content.loader import ContentError, check_content, display_path, load_catalog
 from .settings import Settings, SettingsError, bundled
+from .store.database import StoreError, open_database, shown_url
 
 log = logging.getLogger("skill")
 
@@ -56,8 +57,18 @@ def main(argv: list[str] | None = None) -> int:
     chat.add_argument("--locale", default="en-US", help="the interaction model's locale")
     chat.set_defaults(run=run_chat)
 
+    database = commands.add_parser("db", help="the database the skill remembers people in")
+    database.add_argument("action", choices=["upgrade"],
+                          help="upgrade: create or upgrade the schema (serve does it too)")
+    database.set_defaults(run=run_db)
+
     args = parser.parse_args(argv)
-    return args.run(args, settings)
+    try:
+        return args.run(args, settings)
+    except StoreError as error:
+        print(f"error: the database {shown_url(settings.database_url)}: {error}",
+              file=sys.stderr)
+        return 1
 
 
 def run_validate(args: argparse.Namespace, settings: Settings) -> int:
@@ -102,6 +113,20 @@ def run_build_model(args: argparse.Namespace, settings: Settings) -> int:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
         print(f"wrote {display_path(path)}")
+    return 0
+
+
+def run_db(args: argparse.Namespace, settings: Settings) -> int:
+    from .store.schema import upgrade
+
+    database = open_database(settings.database_url, pooled=False)
+    try:
+        found, now = upgrade(database)
+    finally:
+        database.close()
+    where = shown_url(settings.database_url)
+    print(f"{where}: schema version {found} -> {now}" if found != now
+          else f"{where}: schema version {now}, already current")
     return 0
 
 

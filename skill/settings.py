@@ -10,6 +10,11 @@ from pathlib import Path
 PACKAGE_DIR = Path(__file__).parent
 # Alexa's requests are a few kilobytes; anything far bigger is refused before it is read.
 DEFAULT_MAX_BODY_BYTES = 128 * 1024
+# One file under a data folder of the working directory: nothing to set up to start.
+DEFAULT_DATABASE_URL = "sqlite:///data/stretch-coach.sqlite3"
+# An unfinished routine is offered for three days: long enough for "tomorrow" and a weekend,
+# short enough that a welcome back still means something.
+DEFAULT_RESUME_HOURS = 72
 
 
 class SettingsError(ValueError):
@@ -34,6 +39,9 @@ class Settings:
     host: str = "127.0.0.1"
     port: int = 8080
     workers: int = os.cpu_count() or 1
+    database_url: str = DEFAULT_DATABASE_URL
+    resume_hours: int = DEFAULT_RESUME_HOURS
+    time_zone: str = "UTC"
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] = os.environ) -> Settings:
@@ -53,6 +61,9 @@ class Settings:
             host=env.get("HOST", "").strip() or cls.host,
             port=_positive(env, "PORT", cls.port),
             workers=_positive(env, "WEB_CONCURRENCY", cls.workers),
+            database_url=env.get("SKILL_DATABASE_URL", "").strip() or DEFAULT_DATABASE_URL,
+            resume_hours=_positive(env, "STRETCH_COACH_RESUME_HOURS", DEFAULT_RESUME_HOURS),
+            time_zone=env.get("STRETCH_COACH_TIME_ZONE", "").strip() or "UTC",
         )
 
 

@@ -5,6 +5,7 @@ Anything a client sends can be huge or hold control characters; it is never writ
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 # Long enough to recognise a skill id or a URL, short enough that a flood cannot fill a log.
@@ -17,6 +18,14 @@ def shown(value: Any, limit: int = SHOWN_CHARS) -> str:
     if len(text) > limit:
         return repr(text[:limit]) + f"... ({len(text)} characters)"
     return repr(text)
+
+
+_TOKEN = re.compile(r"[A-Za-z0-9._:-]{1,120}")
+
+
+def token(value: Any) -> str:
+    """An identifier (a request id, an intent name) bare if it looks like one, else shown()."""
+    return value if isinstance(value, str) and _TOKEN.fullmatch(value) else shown(value)
 
 
 def _describe(value: Any) -> str:

@@ -1,16 +1,32 @@
 from __future__ import annotations
 
+import os
+import tempfile
+import uuid
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
 import pytest
 
+from skill.alexa import intents
 from skill.app import create_app
 from skill.settings import Settings
+from skill.simulator.envelopes import Device
+from skill.simulator.settings_api import SettingsApi, settings_api
 
-from .helpers import ROUTINES, Person, client_sender
+from . import pg_cluster
+from .helpers import ROUTINES, Person, client_sender, sqlite_url
+
+# A PostgreSQL server to test against; without it the tests start a throw-away cluster when
+# PostgreSQL is installed, and skip (or, under CI, fail) when it is not.
+POSTGRES_ENV = "STRETCH_COACH_TEST_POSTGRES"
 
 
 @pytest.fixture(scope="session")
-def app():
-    return create_app(Settings(routines=(ROUTINES,), verify=False))
+def app(tmp_path_factory):
+    """One app for the conversation tests: each Person is a new user, so none see another's."""
+    return create_app(Settings(routines=(ROUTINES,), verify=False,
+                               database_url=sqlite_url(tmp_path_factory.mktemp("db"))))
 
 
 @pytest.fixture
@@ -18,9 +34,25 @@ def client(app):
     return app.test_client()
 
 
+@pytest.fixture(scope="session")
+def alexa_settings_api():
+    """Alexa's settings API on loopback, so no test ever reaches the real one."""
+    with settings_api(SettingsApi(zone="UTC")) as api:
+        yield api
+
+
 @pytest.fixture
-def person(client) -> Person:
-    return Person(client_sender(client))
+def newcomer(client, alexa_settings_api) -> Person:
+    """Someone who has never used the skill."""
+    return Person(client_sender(client), Device(api_endpoint=alexa_settings_api.url))
+
+
+@pytest.fixture
+def person(newcomer) -> Person:
+    """Someone who has used the skill before, so has heard the safety note."""
+    newcomer.launch()
+    newcomer.say(intents.STOP)
+    return newcomer
 
 
 @pytest.fixture(scope="session")
@@ -40,3 +72,48 @@ def verified_app(pki):
 @pytest.fixture(scope="session")
 def catalog(app):
     return app.extensions["stretch_coach"]["catalog"]
+
+
+# Databases.
+
+@pytest.fixture(scope="session")
+def postgres_server():
+    """The URL of a PostgreSQL server the tests may create databases on."""
+    if os.environ.get(POSTGRES_ENV):
+        yield os.environ[POSTGRES_ENV]
+        return
+    if pg_cluster.binaries() is None:
+        reason = (f"PostgreSQL is not installed: install it, or set {POSTGRES_ENV} to a "
+                  "server's URL (.ci/run starts one)")
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"under CI a PostgreSQL server is required: {reason}")
+        pytest.skip(reason)
+    folder = Path(tempfile.mkdtemp(prefix="stretch-coach-pg-"))
+    folder.chmod(0o755)  # the cluster runs as an unprivileged user when we are root
+    try:
+        yield pg_cluster.start(folder / "cluster").url
+    finally:
+        pg_cluster.stop(folder / "cluster")
+        folder.rmdir()
+
+
+@pytest.fixture
+def postgres_url(postgres_server):
+    """A fresh, empty PostgreSQL database for one test, dropped afterwards."""
+    import psycopg
+
+    name = f"test_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(postgres_server, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    parts = urlsplit(postgres_server)
+    yield urlunsplit(parts._replace(path=f"/{name}"))
+    with psycopg.connect(postgres_server, autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request, tmp_path):
+    """Each test that takes it runs on SQLite, and again on PostgreSQL."""
+    if request.param == "sqlite":
+        return sqlite_url(tmp_path)
+    return request.getfixturevalue("postgres_url")

@@ -10,6 +10,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import textwrap
 import time
 import urllib.error
@@ -39,6 +40,11 @@ class Person(Session):
 
     def say(self, intent: str):
         return self.intent(intent)
+
+
+def sqlite_url(folder: Path) -> str:
+    """A database for one test (or session) of tests, in a folder of its own."""
+    return f"sqlite:///{folder / 'stretch-coach.sqlite3'}"
 
 
 def client_sender(client):
@@ -83,10 +89,13 @@ def hold_silences(speech: str) -> list[float]:
 
 
 def clean_env(**env: str) -> dict[str, str]:
-    """This process's environment without the skill's settings, plus `env`."""
+    """This process's environment without the skill's settings, plus `env`; the database is a
+    throw-away one unless `env` names one."""
     inherited = {k: v for k, v in os.environ.items()
-                 if not k.startswith(("ALEXA_", "STRETCH_COACH_")) and k not in SERVER_SETTINGS}
-    return {**inherited, **env}
+                 if not k.startswith(("ALEXA_", "STRETCH_COACH_", "SKILL_"))
+                 and k not in SERVER_SETTINGS}
+    database = sqlite_url(Path(tempfile.mkdtemp(prefix="stretch-coach-")))
+    return {**inherited, "SKILL_DATABASE_URL": database, **env}
 
 
 def run(*args: str, env: dict | None = None, timeout: float = 60) -> subprocess.CompletedProcess:

@@ -18,7 +18,7 @@ from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 from skill.settings import Settings
 from skill.simulator.envelopes import Device, launch_request
 
-from .helpers import ROUTINES
+from .helpers import ROUTINES, sqlite_url
 
 DAY = datetime.timedelta(days=1)
 SIGNING_NAME = "echo-api.amazon.com"
@@ -137,7 +137,8 @@ class AlexaLikePKI:
 def verified_settings(pki: AlexaLikePKI, **changes) -> Settings:
     """Production settings, trusting the test root and finding chains in the PKI's folder."""
     settings = Settings(routines=(ROUTINES,), verify=True, skill_ids=frozenset({SKILL_ID}),
-                        trusted_roots=pki.roots_file, cert_cache_dir=pki.cache_dir)
+                        trusted_roots=pki.roots_file, cert_cache_dir=pki.cache_dir,
+                        database_url=sqlite_url(pki.folder))
     return dataclasses.replace(settings, **changes)
 
 

@@ -105,7 +105,7 @@ def test_every_sample_of_every_intent_reaches_it_and_gets_a_sensible_answer(tmp_
         speech = response["response"]["outputSpeech"]["ssml"]
         assert "<speak>Sorry, I didn't catch that." not in speech, sample
         assert response["response"]["shouldEndSession"] is (
-            intent in (intents.STOP, intents.CANCEL)), sample
+            intent in (intents.STOP, intents.CANCEL, intents.PAUSE)), sample
 
 
 def test_slot_values_resolve_to_ids_or_say_no_match(understanding):

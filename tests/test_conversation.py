@@ -14,8 +14,8 @@ GO_ON = "Ready to go on?"
 ANOTHER = "Would you like another routine?"
 
 
-def test_launch_welcomes_warns_lists_and_asks(person, catalog):
-    turn = person.launch()
+def test_launch_welcomes_warns_lists_and_asks(newcomer, catalog):
+    turn = newcomer.launch()
     assert turn.status == 200
     assert turn.speech.startswith("Welcome to Stretch Coach.")
     assert "not medical advice" in turn.speech
@@ -128,21 +128,12 @@ def test_start_over_begins_the_routine_again(person):
     assert again.speech.startswith("Cramp prevention tips.") and "Tip 1." in again.speech
 
 
-def test_pause_keeps_the_place_and_resume_continues(person):
+def test_pause_says_how_to_come_back_and_ends_the_session(person):
     person.start("knee care")
-    person.say(intents.NEXT)
     paused = person.say(intents.PAUSE)
-    assert paused.speech.startswith("Paused at tips 3 to 4 of 4 of knee care.")
-    assert not paused.ends_session and "resume" in paused.reprompt
-    resumed = person.say(intents.RESUME)
-    assert resumed.speech.startswith("Picking up knee care at tips 3 to 4 of 4. Tip 3.")
-
-
-def test_yes_after_pause_resumes_and_no_gives_time(person):
-    person.start("butterfly")
-    person.say(intents.PAUSE)
-    assert person.say(intents.NO).speech.startswith("No rush.")
-    assert person.say(intents.YES).speech.startswith("Picking up butterfly stretch at step 1 of 2")
+    assert paused.speech == ("Paused at tips 1 to 2 of 4 of knee care. When you're ready, say: "
+                             "Alexa, ask stretch coach to resume.")
+    assert paused.ends_session and not paused.reprompt
 
 
 def test_yes_and_no_answer_ready_to_go_on(person):
@@ -163,11 +154,21 @@ def test_help_depends_on_where_you_are_and_keeps_the_place(person):
 
 
 @pytest.mark.parametrize("intent", [intents.STOP, intents.CANCEL])
-def test_stop_and_cancel_say_goodbye_and_end(person, intent):
+def test_stop_and_cancel_mid_routine_keep_the_place_and_end(person, intent):
     person.start("butterfly")
     turn = person.say(intent)
-    assert turn.speech == "Goodbye, and look after yourself."
+    assert turn.speech == ("I've kept your place at step 1 of 2 of butterfly stretch; to carry "
+                           "on later, say: Alexa, ask stretch coach to resume. Goodbye, and look "
+                           "after yourself.")
     assert turn.ends_session and turn.attributes == {}
+
+
+@pytest.mark.parametrize("intent", [intents.STOP, intents.CANCEL])
+def test_stop_and_cancel_outside_a_routine_just_say_goodbye(person, intent):
+    person.launch()
+    turn = person.say(intent)
+    assert turn.speech == "Goodbye, and look after yourself."
+    assert turn.ends_session
 
 
 def test_no_to_another_routine_ends_the_session(person):
@@ -209,7 +210,7 @@ def test_fallback_apologises_and_helps_for_the_context(person):
 
 
 @pytest.mark.parametrize("intent", [
-    intents.NEXT, intents.PREVIOUS, intents.START_OVER, intents.PAUSE, intents.RESUME,
+    intents.NEXT, intents.PREVIOUS, intents.START_OVER, intents.PAUSE,
 ])
 def test_navigation_before_any_routine_gets_guidance(person, intent):
     turn = person.say(intent)
@@ -256,15 +257,16 @@ def test_a_one_shot_request_starts_a_routine_in_a_new_session(person):
 
 
 @pytest.mark.parametrize("attributes", [
-    {"v": 1, "routine": "no-such-routine", "turn": 0, "part": 0, "asked": "next"},
-    {"v": 1, "routine": "butterfly-stretch", "turn": 7, "part": 0, "asked": "next"},
-    {"v": 1, "routine": "butterfly-stretch", "turn": -1, "part": 0, "asked": "next"},
-    {"v": 1, "routine": "butterfly-stretch", "turn": 0, "part": 3, "asked": "next"},
-    {"v": 1, "routine": "butterfly-stretch", "turn": "1", "part": 0, "asked": "next"},
-    {"v": 1, "routine": "butterfly-stretch", "turn": True, "part": 0, "asked": "next"},
-    {"v": 1, "routine": ["butterfly-stretch"], "turn": 0, "part": 0},
-    {"v": 1, "routine": "butterfly-stretch", "turn": 0, "part": 0, "asked": "launch missiles"},
-    {"v": 99, "routine": "butterfly-stretch", "turn": 0, "part": 0},
+    {"v": 2, "routine": "no-such-routine", "step": 0, "part": 0, "asked": "next"},
+    {"v": 2, "routine": "butterfly-stretch", "step": 7, "part": 0, "asked": "next"},
+    {"v": 2, "routine": "butterfly-stretch", "step": -1, "part": 0, "asked": "next"},
+    {"v": 2, "routine": "butterfly-stretch", "step": 0, "part": 3, "asked": "next"},
+    {"v": 2, "routine": "butterfly-stretch", "step": "1", "part": 0, "asked": "next"},
+    {"v": 2, "routine": "butterfly-stretch", "step": True, "part": 0, "asked": "next"},
+    {"v": 2, "routine": ["butterfly-stretch"], "step": 0, "part": 0},
+    {"v": 2, "routine": "butterfly-stretch", "step": 0, "part": 0, "asked": "launch missiles"},
+    {"v": 1, "routine": "butterfly-stretch", "turn": 0, "part": 0},
+    {"v": 99, "routine": "butterfly-stretch", "step": 0, "part": 0},
     {"routine": "butterfly-stretch"},
 ])
 def test_tampered_session_state_is_treated_as_no_routine(person, attributes):
@@ -285,7 +287,7 @@ def test_session_ended_gets_an_empty_response_and_the_reason_is_logged(person, c
     turn = person.end("ERROR", {"type": "INVALID_RESPONSE", "message": "bad ssml"})
     assert turn.status == 200
     assert "outputSpeech" not in turn.response and "reprompt" not in turn.response
-    assert "session ended (ERROR): INVALID_RESPONSE: bad ssml" in caplog.text
+    assert "session ended (ERROR): INVALID_RESPONSE: 'bad ssml'" in caplog.text
 
 
 def test_every_open_response_asks_and_has_a_reprompt_every_closing_one_does_not(person):
@@ -315,9 +317,10 @@ def test_go_to_a_step_by_number(person):
     assert person.say(intents.PREVIOUS).speech.startswith("Step 4 of 7.")
 
 
-def test_go_to_a_tip_lands_on_the_turn_that_reads_it(person):
+def test_go_to_a_tip_starts_at_that_tip(person):
     person.start("cramp prevention")
-    assert go_to(person, "5").speech.startswith("Tip 4.")
+    assert go_to(person, "5").speech.startswith("Tip 5.")
+    assert person.say(intents.NEXT).speech.startswith("Tip 8.")
 
 
 def test_go_to_a_step_that_does_not_exist_keeps_the_place(person):

@@ -11,7 +11,7 @@ from skill.app import create_app
 from skill.coach import conversation
 from skill.settings import Settings
 
-from .helpers import ROUTINES, fixture
+from .helpers import ROUTINES, fixture, sqlite_url
 
 
 def post(client, body, **kwargs):
@@ -41,14 +41,14 @@ def test_a_real_launch_request(client):
     assert body["response"]["outputSpeech"]["type"] == "SSML"
     assert body["response"]["outputSpeech"]["ssml"].startswith("<speak>Welcome to Stretch Coach.")
     assert body["response"]["shouldEndSession"] is False
-    assert body["sessionAttributes"] == {"v": 1, "asked": "choose"}
+    assert body["sessionAttributes"] == {"v": 2, "asked": "choose"}
 
 
 def test_a_real_intent_request_with_entity_resolution(client):
     body = post(client, fixture("intent_request.json")).get_json()
     assert body["response"]["outputSpeech"]["ssml"].startswith("<speak>Butterfly stretch.")
     assert body["sessionAttributes"] == {
-        "v": 1, "asked": "next", "routine": "butterfly-stretch", "turn": 0, "part": 0}
+        "v": 2, "asked": "next", "routine": "butterfly-stretch", "step": 0, "part": 0}
 
 
 @pytest.mark.parametrize(("body", "words"), [
@@ -149,7 +149,8 @@ def test_a_failure_outside_the_skill_is_a_500_without_a_traceback(monkeypatch, c
 def test_the_app_refuses_invalid_content(tmp_path):
     (tmp_path / "bad.yaml").write_text("id: bad\n")
     with pytest.raises(Exception, match="bad.yaml: name: expected text"):
-        create_app(Settings(routines=(tmp_path,), verify=False))
+        create_app(Settings(routines=(tmp_path,), verify=False,
+                            database_url=sqlite_url(tmp_path)))
 
 
 def test_settings_come_from_the_environment():

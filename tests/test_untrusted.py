@@ -1,6 +1,6 @@
 """Client values are shown quoted, escaped and short, whatever they hold."""
 
-from skill.untrusted import clip, shown
+from skill.untrusted import clip, shown, token
 
 
 def test_a_short_value_is_quoted_as_is():
@@ -24,3 +24,10 @@ def test_non_strings_are_described_not_dumped():
 def test_clip_bounds_a_message():
     assert clip("m" * 10_000, 50) == "m" * 47 + "..."
     assert clip("short") == "short"
+
+
+def test_an_identifier_is_shown_bare_and_anything_else_escaped():
+    assert token("amzn1.echo-api.request.1") == "amzn1.echo-api.request.1"
+    assert token("AMAZON.NextIntent") == "AMAZON.NextIntent"
+    assert token("a\nforged line") == "'a\\nforged line'"
+    assert token(None) == "'nothing'"

@@ -11,43 +11,37 @@ from ask_sdk_core.dispatch_components import (
     AbstractRequestInterceptor,
 )
 from ask_sdk_core.handler_input import HandlerInput
-from ask_sdk_core.skill import CustomSkill
-from ask_sdk_core.skill_builder import SkillBuilder
-from ask_sdk_core.utils import get_slot, is_intent_name, is_request_type
+from ask_sdk_core.utils import is_intent_name, is_request_type
 from ask_sdk_model import Response
 
-from ..coach.conversation import Coach, Reply
+from ..coach.conversation import Coach
+from ..coach.replies import History, Reply
 from ..coach.state import StaleState, State, parse_state
 from ..content.catalog import Catalog
-from ..content.routines import Routine
+from ..store.database import StoreError
+from ..untrusted import shown, token
 from ..voice.speech import Speech
 from . import intents
-from .serializer import QuickSerializer
+from .inputs import STATE, request_id, starts_session, state_of
+from .memory import Memory
+from .slots import number_slot, routine_slot
 
 log = logging.getLogger(__name__)
-
-STATE = "state"
-RESOLVED = "ER_SUCCESS_MATCH"
 
 Event = Callable[[Coach, State], Reply]
 
 
-def request_id(handler_input: HandlerInput) -> str:
-    return handler_input.request_envelope.request.request_id
-
-
-def state_of(handler_input: HandlerInput) -> State:
-    return handler_input.attributes_manager.request_attributes.get(STATE, State())
-
-
-def respond(handler_input: HandlerInput, speech: Speech, reply: Reply) -> Response:
+def speak(handler_input: HandlerInput, speech: Speech, reply: Reply) -> Response:
     """The reply spoken; the session kept open (with a reprompt) only when it asks something."""
     spoken, reprompt = speech.render(reply)
     builder = handler_input.response_builder.speak(spoken)
+    in_session = handler_input.request_envelope.session is not None
     if reprompt is None:
-        handler_input.attributes_manager.session_attributes = {}
+        if in_session:
+            handler_input.attributes_manager.session_attributes = {}
         return builder.set_should_end_session(True).response
-    handler_input.attributes_manager.session_attributes = reply.state.to_attributes()
+    if in_session:
+        handler_input.attributes_manager.session_attributes = reply.state.to_attributes()
     return builder.ask(reprompt).response
 
 
@@ -59,25 +53,32 @@ class StateInterceptor(AbstractRequestInterceptor):
         self.speech = speech
 
     def process(self, handler_input: HandlerInput) -> None:
-        attributes = handler_input.attributes_manager.session_attributes
-        try:
-            state = parse_state(attributes, self.catalog, self.speech.part_count)
-        except StaleState as error:
-            log.warning("request %s: ignoring session state: %s", request_id(handler_input), error)
-            state = State()
+        state = State()
+        if handler_input.request_envelope.session is not None:
+            attributes = handler_input.attributes_manager.session_attributes
+            try:
+                state = parse_state(attributes, self.catalog, self.speech.part_count)
+            except StaleState as error:
+                log.warning("request %s: ignoring session state: %s",
+                            request_id(handler_input), error)
         handler_input.attributes_manager.request_attributes[STATE] = state
 
 
 class CoachHandler(AbstractRequestHandler):
-    """Base for handlers that answer with a Coach reply."""
+    """Base for handlers that answer with a Coach reply, remembered before it is spoken."""
 
-    def __init__(self, coach: Coach, speech: Speech):
+    def __init__(self, coach: Coach, speech: Speech, memory: Memory):
         self.coach = coach
         self.speech = speech
+        self.memory = memory
 
     def handle(self, handler_input: HandlerInput) -> Response:
-        reply = self.reply(handler_input, state_of(handler_input))
-        return respond(handler_input, self.speech, reply)
+        state = state_of(handler_input)
+        reply = self.reply(handler_input, state)
+        if starts_session(handler_input) and not self.memory.history(handler_input).known:
+            reply = self.coach.greet(reply)
+        self.memory.save(handler_input, state, reply)
+        return speak(handler_input, self.speech, reply)
 
     def reply(self, handler_input: HandlerInput, state: State) -> Reply:
         raise NotImplementedError
@@ -88,29 +89,23 @@ class LaunchHandler(CoachHandler):
         return is_request_type(intents.LAUNCH_REQUEST)(handler_input)
 
     def reply(self, handler_input: HandlerInput, state: State) -> Reply:
-        return self.coach.launch(state)
+        return self.coach.launch(state, self.memory.history(handler_input))
 
 
-def routine_slot(handler_input: HandlerInput, catalog: Catalog) -> tuple[Routine | None, str]:
-    """The routine the slot names (its resolved id if Alexa sent one, else the words heard),
-    and the words heard."""
-    slot = get_slot(handler_input, intents.ROUTINE_SLOT)
-    heard = (slot.value or "").strip() if slot else ""
-    authorities = slot and slot.resolutions and slot.resolutions.resolutions_per_authority
-    for authority in authorities or ():
-        status = authority.status and authority.status.code
-        if status and status.value == RESOLVED and authority.values:
-            routine = catalog.get(authority.values[0].value.id)
-            if routine:
-                return routine, heard
-    return catalog.match(heard), heard
+class IntentHandler(CoachHandler):
+    """Answers one intent with one Coach event."""
 
+    def __init__(self, coach: Coach, speech: Speech, memory: Memory, intent: str,
+                 event: Event):
+        super().__init__(coach, speech, memory)
+        self.intent = intent
+        self.event = event
 
-def number_slot(handler_input: HandlerInput) -> int | None:
-    """AMAZON.NUMBER arrives as digits, or as "?" when Alexa heard no number."""
-    slot = get_slot(handler_input, intents.NUMBER_SLOT)
-    value = (slot.value or "").strip() if slot else ""
-    return int(value) if value.isdigit() else None
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return is_intent_name(self.intent)(handler_input)
+
+    def reply(self, handler_input: HandlerInput, state: State) -> Reply:
+        return self.event(self.coach, state)
 
 
 class StartRoutineHandler(CoachHandler):
@@ -139,19 +134,24 @@ class GoToStepHandler(CoachHandler):
         return self.coach.go_to(state, number_slot(handler_input))
 
 
-class IntentHandler(CoachHandler):
-    """Answers one intent with one Coach event."""
-
-    def __init__(self, coach: Coach, speech: Speech, intent: str, event: Event):
-        super().__init__(coach, speech)
-        self.intent = intent
-        self.event = event
+class ResumeHandler(CoachHandler):
+    """Resume what this session has, else what was saved (the one-shot "ask ... to resume")."""
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
-        return is_intent_name(self.intent)(handler_input)
+        return is_intent_name(intents.RESUME)(handler_input)
 
     def reply(self, handler_input: HandlerInput, state: State) -> Reply:
-        return self.event(self.coach, state)
+        in_session = state.place or state.offer
+        history = History() if in_session else self.memory.history(handler_input)
+        return self.coach.resume(state, history)
+
+
+class ProgressHandler(CoachHandler):
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return is_intent_name(intents.PROGRESS)(handler_input)
+
+    def reply(self, handler_input: HandlerInput, state: State) -> Reply:
+        return self.coach.progress(state, self.memory.progress(handler_input))
 
 
 class UnknownIntentHandler(CoachHandler):
@@ -162,8 +162,23 @@ class UnknownIntentHandler(CoachHandler):
 
     def reply(self, handler_input: HandlerInput, state: State) -> Reply:
         log.info("request %s: no handler for intent %s", request_id(handler_input),
-                 handler_input.request_envelope.request.intent.name)
+                 token(handler_input.request_envelope.request.intent.name))
         return self.coach.fallback(state)
+
+
+class SkillDisabledHandler(AbstractRequestHandler):
+    """The person disabled the skill: everything stored for them is deleted."""
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return is_request_type(intents.SKILL_DISABLED)(handler_input)
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        try:
+            handler_input.attributes_manager.delete_persistent_attributes()
+        except StoreError as error:
+            log.error("request %s: skill disabled, but cannot delete what is stored: %s",
+                      request_id(handler_input), error)
+        return handler_input.response_builder.response
 
 
 class SessionEndedHandler(AbstractRequestHandler):
@@ -177,8 +192,8 @@ class SessionEndedHandler(AbstractRequestHandler):
         reason = request.reason.value if request.reason else "unknown"
         error = request.error
         if error:
-            log.warning("session ended (%s): %s: %s", reason,
-                        error.object_type.value if error.object_type else "error", error.message)
+            kind = error.object_type.value if error.object_type else "error"
+            log.warning("session ended (%s): %s: %s", reason, kind, shown(error.message, 200))
         else:
             log.info("session ended (%s)", reason)
         return handler_input.response_builder.response
@@ -192,12 +207,15 @@ class OtherRequestHandler(AbstractRequestHandler):
 
     def handle(self, handler_input: HandlerInput) -> Response:
         log.info("request %s: ignoring %s", request_id(handler_input),
-                 handler_input.request_envelope.request.object_type)
+                 token(handler_input.request_envelope.request.object_type))
         return handler_input.response_builder.response
 
 
 class ApologyHandler(AbstractExceptionHandler):
-    """Any failure: a short spoken apology, the place kept, the error logged, no trace shown."""
+    """Any failure: a short spoken apology, the place kept, the error logged, no trace shown.
+
+    It saves nothing and loads nothing, so a failing store cannot fail the apology too.
+    """
 
     def __init__(self, coach: Coach, speech: Speech):
         self.coach = coach
@@ -208,7 +226,7 @@ class ApologyHandler(AbstractExceptionHandler):
 
     def handle(self, handler_input: HandlerInput, exception: Exception) -> Response:
         log.error("request %s failed", request_id(handler_input), exc_info=exception)
-        return respond(handler_input, self.speech, self.coach.apologise(state_of(handler_input)))
+        return speak(handler_input, self.speech, self.coach.apologise(state_of(handler_input)))
 
 
 # Intents answered by a single Coach event; anything needing the request has its own class.
@@ -219,7 +237,6 @@ EVENTS: dict[str, Event] = {
     intents.REPEAT: Coach.repeat,
     intents.START_OVER: Coach.start_over,
     intents.PAUSE: Coach.pause,
-    intents.RESUME: Coach.resume,
     intents.HELP: Coach.help,
     intents.STOP: Coach.stop,
     intents.CANCEL: Coach.stop,
@@ -228,32 +245,14 @@ EVENTS: dict[str, Event] = {
     intents.NAVIGATE_HOME: Coach.home,
     intents.FALLBACK: Coach.fallback,
     intents.PAIN: Coach.hurts,
+    intents.DELETE_PROGRESS: Coach.forget,
 }
-
 
 SLOTTED_HANDLERS = {
     intents.START_ROUTINE: StartRoutineHandler,
     intents.HOW_LONG: HowLongHandler,
     intents.GO_TO_STEP: GoToStepHandler,
+    intents.RESUME: ResumeHandler,
+    intents.PROGRESS: ProgressHandler,
 }
 HANDLED_INTENTS = frozenset({*EVENTS, *SLOTTED_HANDLERS})
-
-
-def build_skill(catalog: Catalog) -> CustomSkill:
-    """The ASK SDK skill for `catalog`: handlers, state interceptor, one exception handler."""
-    speech = Speech(catalog)
-    coach = Coach(catalog, speech.part_count)
-    builder = SkillBuilder()
-    builder.add_global_request_interceptor(StateInterceptor(catalog, speech))
-    builder.add_request_handler(LaunchHandler(coach, speech))
-    for handler in SLOTTED_HANDLERS.values():
-        builder.add_request_handler(handler(coach, speech))
-    for intent, event in EVENTS.items():
-        builder.add_request_handler(IntentHandler(coach, speech, intent, event))
-    builder.add_request_handler(UnknownIntentHandler(coach, speech))
-    builder.add_request_handler(SessionEndedHandler())
-    builder.add_request_handler(OtherRequestHandler())
-    builder.add_exception_handler(ApologyHandler(coach, speech))
-    skill = builder.create()
-    skill.serializer = QuickSerializer()
-    return skill

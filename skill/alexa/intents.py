@@ -26,3 +26,7 @@ PAUSE = "AMAZON.PauseIntent"
 RESUME = "AMAZON.ResumeIntent"
 YES = "AMAZON.YesIntent"
 NO = "AMAZON.NoIntent"
+PROGRESS = "ProgressIntent"
+DELETE_PROGRESS = "DeleteProgressIntent"
+
+SKILL_DISABLED = "AlexaSkillEvent.SkillDisabled"

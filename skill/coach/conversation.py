@@ -1,39 +1,20 @@
 """The conversation as a state machine: each event takes a State to a Reply.
 
-Replies say *what* to say (phrase keys and places in routines); speech.py decides the words.
+Replies say *what* to say (phrase keys and places in routines); the voice layer decides the
+words. What must be remembered across sessions travels as the reply's effects; the Coach never
+touches storage.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from ..content.catalog import Catalog
 from ..content.routines import Routine
+from .progress import Progress
+from .replies import Effect, History, Line, Reply, about
 from .state import PartCount, Place, Question, State
 
-
-@dataclass(frozen=True)
-class Line:
-    """One thing to say: a phrase key, with the routine and place it is about, if any."""
-
-    key: str
-    routine: Routine | None = None
-    turn: int = 0
-    part: int = 0
-    heard: str = ""
-
-
-@dataclass(frozen=True)
-class Reply:
-    """What to say, what to ask (None ends the session), and the state that follows."""
-
-    lines: tuple[Line, ...]
-    ask: Question | None
-    state: State
-
-
-def _about(key: str, place: Place) -> Line:
-    return Line(key, place.routine, place.turn, place.part)
+# Questions a "help" or a side question can interrupt and then ask again as they were.
+KEPT_QUESTIONS = (Question.NEXT, Question.CONTINUE, Question.ANOTHER, Question.RESUME)
 
 
 class Coach:
@@ -45,20 +26,32 @@ class Coach:
 
     # Starting points.
 
-    def launch(self, state: State) -> Reply:
-        return self._menu(State(), Line("welcome"), Line("safety_note"))
+    def launch(self, state: State, history: History) -> Reply:
+        if not history.known:
+            return self._menu(State(), Line("welcome"), Line("safety_note"),
+                              effects=frozenset({Effect.MET}))
+        if history.saved:
+            return Reply((Line("welcome_back"), about("saved_place", history.saved)),
+                         Question.RESUME, State(asked=Question.RESUME, offer=history.saved))
+        return self._menu(State(), Line("welcome_again"))
+
+    def greet(self, reply: Reply) -> Reply:
+        """`reply` for someone new, who hears the safety note before anything else."""
+        effects = reply.effects | {Effect.MET}
+        if reply.says("safety_note") or reply.says("pain_advice"):
+            return Reply(reply.lines, reply.ask, reply.state, effects)
+        return Reply((Line("safety_note"), *reply.lines), reply.ask, reply.state, effects)
 
     def list_routines(self, state: State) -> Reply:
-        if state.place:
-            return self._menu(state, tail=(_about("menu_resume", state.place),))
+        if state.place and not state.finished:
+            return self._menu(state, tail=(about("menu_resume", state.place),))
         return self._menu(state)
 
     def start(self, state: State, routine: Routine | None, heard: str = "") -> Reply:
         if routine is None:
             lead = Line("unknown_routine", heard=heard) if heard else Line("need_routine")
             return self._menu(state, lead)
-        place = Place(routine)
-        return self._speak(place, Line("intro", routine))
+        return self._speak(Place(routine), Line("intro", routine))
 
     def home(self, state: State) -> Reply:
         return self._menu(State(), Line("home"))
@@ -68,7 +61,7 @@ class Coach:
         if routine:
             line = Line("duration", routine)
         elif state.place:
-            line = _about("remaining", state.place)
+            line = about("remaining", state.place)
         else:
             line = Line("durations")
         return self._keep_place(state, line) if state.place else self._menu(state, line)
@@ -87,11 +80,11 @@ class Coach:
         if not state.place:
             return self._no_routine(state)
         place = state.place
-        if place.part + 1 < self.part_count(place.routine, place.turn):
-            return self._speak(Place(place.routine, place.turn, place.part + 1))
-        if place.turn + 1 < place.routine.turn_count:
-            return self._speak(Place(place.routine, place.turn + 1))
-        return Reply((_about("finished", place),), Question.ANOTHER,
+        if place.part + 1 < self.part_count(place):
+            return self._speak(Place(place.routine, place.step, place.part + 1))
+        if not place.last:
+            return self._speak(Place(place.routine, place.steps.stop))
+        return Reply((about("finished", place),), Question.ANOTHER,
                      State(place, Question.ANOTHER))
 
     def previous(self, state: State) -> Reply:
@@ -99,15 +92,15 @@ class Coach:
             return self._no_routine(state)
         place = state.place
         if place.part > 0:
-            return self._speak(Place(place.routine, place.turn, place.part - 1))
-        if place.turn > 0:
-            return self._speak(Place(place.routine, place.turn - 1))
-        return self._speak(place, Line("first_step"))
+            return self._speak(Place(place.routine, place.step, place.part - 1))
+        if place.step > 0:
+            return self._speak(Place(place.routine, max(0, place.step - place.routine.per_turn)))
+        return self._speak(place, Line("first_step"), arrived=False)
 
     def repeat(self, state: State) -> Reply:
         if not state.place:
             return self._menu(state) if state.asked == Question.CHOOSE else self._no_routine(state)
-        return self._speak(state.place)
+        return self._speak(state.place, arrived=False)
 
     def go_to(self, state: State, number: int | None) -> Reply:
         if not state.place:
@@ -115,8 +108,8 @@ class Coach:
         routine = state.place.routine
         if number is None or not 1 <= number <= len(routine.steps):
             key = "no_such_step" if number is not None else "which_step"
-            return self._keep_place(state, Line(key, routine, state.place.turn, heard=str(number)))
-        return self._speak(Place(routine, routine.turn_of_step(number)))
+            return self._keep_place(state, Line(key, routine, state.place, heard=str(number)))
+        return self._speak(Place(routine, number - 1))
 
     def start_over(self, state: State) -> Reply:
         if not state.place:
@@ -124,15 +117,35 @@ class Coach:
         return self.start(state, state.place.routine)
 
     def pause(self, state: State) -> Reply:
+        """The place is already remembered: say how to come back, and end the session."""
         if not state.place:
             return self._no_routine(state)
-        return Reply((_about("paused", state.place),), Question.RESUME,
-                     State(state.place, Question.RESUME))
+        if state.finished:
+            return self.stop(state)
+        return Reply((about("paused", state.place), Line("come_back")), None, State())
 
-    def resume(self, state: State) -> Reply:
-        if not state.place:
-            return self._no_routine(state)
-        return self._speak(state.place, _about("resuming", state.place))
+    def resume(self, state: State, history: History) -> Reply:
+        """Carry on: the place in this session, the one offered at launch, or the one saved."""
+        place = state.place or state.offer or history.saved
+        if place is None:
+            return self._menu(State(), Line("nothing_to_resume"))
+        if state.place and state.finished:
+            return self.list_routines(state)
+        return self._speak(Place(place.routine, place.step, place.part),
+                           about("resuming", place))
+
+    # Memory.
+
+    def progress(self, state: State, progress: Progress) -> Reply:
+        line = Line("progress", progress=progress)
+        if state.asked is None and not state.place:  # asked in one go: a short answer
+            return Reply((line,), None, State())
+        return self._keep_place(state, line) if state.place else self._menu(state, line)
+
+    def forget(self, state: State) -> Reply:
+        """Ask before deleting everything remembered about the person."""
+        return Reply((Line("forget_check"),), Question.FORGET,
+                     State(state.place, Question.FORGET))
 
     # Answers and help.
 
@@ -140,16 +153,25 @@ class Coach:
         if state.asked in (Question.NEXT, Question.CONTINUE):
             return self.next(state)
         if state.asked == Question.RESUME:
-            return self.resume(state)
+            return self.resume(state, History())
         if state.asked == Question.ANOTHER:
             return self._menu(State())
         if state.asked == Question.RELIEF and self._relief():
             return self.start(State(), self._relief())
+        if state.asked == Question.FORGET:
+            return Reply((Line("forgotten"), Line("goodbye")), None, State(),
+                         frozenset({Effect.FORGET_PERSON}))
         return self._menu(state) if state.asked == Question.CHOOSE else self.fallback(state)
 
     def no(self, state: State) -> Reply:
+        if state.asked == Question.RESUME and state.offer:
+            return self._menu(State(), Line("fresh_start"),
+                              effects=frozenset({Effect.FORGET_PLACE}))
         if state.asked in (Question.NEXT, Question.CONTINUE, Question.RESUME):
             return Reply((Line("no_rush"),), state.asked, state)
+        if state.asked == Question.FORGET:
+            kept = Line("kept")
+            return self._keep_place(state, kept) if state.place else self._menu(state, kept)
         if state.asked in (Question.CHOOSE, Question.ANOTHER, Question.RELIEF):
             return self.stop(state)
         return self.fallback(state)
@@ -157,13 +179,15 @@ class Coach:
     def help(self, state: State) -> Reply:
         if not state.place:
             return Reply((Line("help_menu"),), Question.CHOOSE, State(asked=Question.CHOOSE))
-        return self._keep_place(state, _about("help_routine", state.place))
+        return self._keep_place(state, about("help_routine", state.place))
 
     def fallback(self, state: State) -> Reply:
         help_reply = self.help(state)
         return Reply((Line("not_understood"), *help_reply.lines), help_reply.ask, help_reply.state)
 
     def stop(self, state: State) -> Reply:
+        if state.place and not state.finished:
+            return Reply((about("saved", state.place), Line("goodbye")), None, State())
         return Reply((Line("goodbye"),), None, State())
 
     def apologise(self, state: State) -> Reply:
@@ -171,20 +195,22 @@ class Coach:
 
     # Shared shapes of reply.
 
-    def _speak(self, place: Place, *lead: Line) -> Reply:
-        """Speak `place`; at the end of the routine, close it and offer another."""
-        lines = (*lead, _about("step", place))
-        last_part = place.part + 1 == self.part_count(place.routine, place.turn)
-        if last_part and place.turn + 1 == place.routine.turn_count:
-            ask = Question.ANOTHER
-            lines += (_about("close", place),)
-        else:
+    def _speak(self, place: Place, *lead: Line, arrived: bool = True) -> Reply:
+        """Speak `place`; at the routine's end, close it, offer another and, if the person
+        `arrived` here (rather than hearing it again), count it as finished."""
+        lines = (*lead, about("step", place))
+        last_part = place.part + 1 == self.part_count(place)
+        if not (last_part and place.last):
             ask = Question.NEXT if last_part else Question.CONTINUE
-        return Reply(lines, ask, State(place, ask))
+            return Reply(lines, ask, State(place, ask))
+        effects = frozenset({Effect.FINISHED}) if arrived else frozenset()
+        return Reply((*lines, about("close", place)), Question.ANOTHER,
+                     State(place, Question.ANOTHER), effects)
 
-    def _menu(self, state: State, *lead: Line, tail: tuple[Line, ...] = ()) -> Reply:
+    def _menu(self, state: State, *lead: Line, tail: tuple[Line, ...] = (),
+              effects: frozenset[Effect] = frozenset()) -> Reply:
         return Reply((*lead, Line("menu"), *tail), Question.CHOOSE,
-                     State(state.place, Question.CHOOSE))
+                     State(state.place, Question.CHOOSE), effects)
 
     def _relief(self) -> Routine | None:
         """The routine offered to someone with a cramp, if the content has one."""
@@ -196,7 +222,5 @@ class Coach:
     @staticmethod
     def _keep_place(state: State, *lines: Line) -> Reply:
         """Say `lines` and re-ask the question still open, so the place and its question stay."""
-        pending = state.asked
-        if pending in (None, Question.ANYTHING, Question.CHOOSE, Question.RELIEF):
-            pending = Question.NEXT
-        return Reply(lines, pending, State(state.place, pending))
+        pending = state.asked if state.asked in KEPT_QUESTIONS else Question.NEXT
+        return Reply(lines, pending, State(state.place, pending, state.offer))

@@ -14,7 +14,13 @@ from typing import Any
 from ..content.catalog import Catalog
 from ..content.routines import Routine
 
-VERSION = 1
+VERSION = 2
+# The keys a session may carry and the JSON type of each; anything else is dropped unread.
+ATTRIBUTE_TYPES: dict[str, type] = {
+    "v": int, "asked": str, "routine": str, "step": int, "part": int,
+    "offer": str, "offer_step": int,
+}
+MAX_ATTRIBUTE_TEXT = 100
 
 
 class Question(enum.StrEnum):
@@ -26,38 +32,88 @@ class Question(enum.StrEnum):
     ANOTHER = "another"
     RESUME = "resume"
     RELIEF = "relief"
+    FORGET = "forget"
     ANYTHING = "anything"
 
 
 @dataclass(frozen=True)
 class Place:
-    """A position in a routine: a turn (one response's worth of steps) and a part of it."""
+    """A position in a routine: the first step of a response, and a part of it.
+
+    A response speaks `routine.per_turn` steps from `step` (0-based); `part` is a slice of a
+    response too long for Alexa's limit, and never outlives the session.
+    """
 
     routine: Routine
-    turn: int = 0
+    step: int = 0
     part: int = 0
+
+    @property
+    def number(self) -> int:
+        """The 1-based number of the first step spoken here."""
+        return self.step + 1
+
+    @property
+    def steps(self) -> range:
+        """The indexes of the steps spoken here."""
+        return range(self.step, min(self.step + self.routine.per_turn, len(self.routine.steps)))
+
+    @property
+    def last(self) -> bool:
+        """Whether this place speaks the routine's last step."""
+        return self.steps.stop == len(self.routine.steps)
 
 
 @dataclass(frozen=True)
 class State:
     place: Place | None = None
     asked: Question | None = None
+    # An unfinished routine from an earlier session, offered at launch and not yet taken up.
+    offer: Place | None = None
+
+    @property
+    def finished(self) -> bool:
+        """The routine at `place` has been spoken to its end and another was offered."""
+        return self.place is not None and self.asked is Question.ANOTHER
 
     def to_attributes(self) -> dict[str, Any]:
         attributes: dict[str, Any] = {"v": VERSION}
         if self.asked:
             attributes["asked"] = self.asked.value
         if self.place:
-            attributes.update(routine=self.place.routine.id, turn=self.place.turn,
+            attributes.update(routine=self.place.routine.id, step=self.place.step,
                               part=self.place.part)
+        if self.offer:
+            attributes.update(offer=self.offer.routine.id, offer_step=self.offer.step)
         return attributes
 
 
-PartCount = Callable[[Routine, int], int]
+PartCount = Callable[[Place], int]
 
 
 class StaleState(ValueError):
     """Session attributes that do not describe a place in the loaded routines."""
+
+
+def clean_attributes(attributes: Any) -> dict[str, Any]:
+    """Only the keys a session may carry, each of its JSON type and a sane size.
+
+    Runs on the raw JSON before anything else reads it, so deep nesting, huge values or
+    non-finite numbers in attributes never reach the SDK or come back in a response.
+    """
+    if not isinstance(attributes, dict):
+        return {}
+    clean = {}
+    for key, kind in ATTRIBUTE_TYPES.items():
+        value = attributes.get(key)
+        if type(value) is not kind:  # bool is not int, and int is not bool
+            continue
+        if kind is int and not -1 < value < 10_000:
+            continue
+        if kind is str and len(value) > MAX_ATTRIBUTE_TEXT:
+            continue
+        clean[key] = value
+    return clean
 
 
 def parse_state(attributes: Any, catalog: Catalog, part_count: PartCount) -> State:
@@ -65,21 +121,29 @@ def parse_state(attributes: Any, catalog: Catalog, part_count: PartCount) -> Sta
     if not attributes:
         return State()
     if not isinstance(attributes, dict) or attributes.get("v") != VERSION:
-        raise StaleState(f"unrecognised session attributes {str(attributes)[:80]!r}")
+        raise StaleState(f"unrecognised session attributes (version {attributes.get('v')!r})"
+                         if isinstance(attributes, dict) else "session attributes not an object")
     asked = attributes.get("asked")
     try:
         question = Question(asked) if asked is not None else None
     except ValueError:
         raise StaleState(f"unknown question {asked!r}") from None
-    routine_id = attributes.get("routine")
+    place = _place(attributes, "routine", "step", catalog)
+    if place is not None:
+        place = Place(place.routine, place.step,
+                      _index(attributes.get("part"), part_count(place), "part"))
+    offer = _place(attributes, "offer", "offer_step", catalog)
+    return State(place, question, offer)
+
+
+def _place(attributes: dict, routine_key: str, step_key: str, catalog: Catalog) -> Place | None:
+    routine_id = attributes.get(routine_key)
     if routine_id is None:
-        return State(asked=question)
+        return None
     routine = catalog.get(routine_id) if isinstance(routine_id, str) else None
     if routine is None:
         raise StaleState(f"unknown routine {routine_id!r}")
-    turn = _index(attributes.get("turn"), routine.turn_count, "turn")
-    part = _index(attributes.get("part"), part_count(routine, turn), "part")
-    return State(Place(routine, turn, part), question)
+    return Place(routine, _index(attributes.get(step_key), len(routine.steps), step_key))
 
 
 def _index(value: Any, size: int, what: str) -> int:

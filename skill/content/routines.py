@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import enum
-import math
 from dataclasses import dataclass
 
 
@@ -30,7 +29,7 @@ class Step:
 
 @dataclass(frozen=True)
 class Routine:
-    """A named routine; its steps are spoken `per_turn` at a time (one turn per response)."""
+    """A named routine; its steps are spoken `per_turn` at a time (one response's worth)."""
 
     id: str
     name: str
@@ -42,22 +41,6 @@ class Routine:
     per_turn: int = 1
     sources: tuple[str, ...] = ()
     for_cramps: bool = False
-
-    @property
-    def turn_count(self) -> int:
-        return math.ceil(len(self.steps) / self.per_turn)
-
-    def turn_steps(self, turn: int) -> tuple[Step, ...]:
-        start = turn * self.per_turn
-        return self.steps[start : start + self.per_turn]
-
-    def first_step_number(self, turn: int) -> int:
-        """The 1-based number of the first step spoken in `turn`."""
-        return turn * self.per_turn + 1
-
-    def turn_of_step(self, number: int) -> int:
-        """The turn that speaks the 1-based step `number`."""
-        return (number - 1) // self.per_turn
 
     @property
     def timed_steps(self) -> tuple[Step, ...]:

@@ -15,6 +15,7 @@ from ..alexa import intents
 from ..voice.ssml import to_plain
 
 DEFAULT_APPLICATION_ID = "amzn1.ask.skill.00000000-0000-0000-0000-000000000000"
+ALEXA_API_ENDPOINT = "https://api.amazonalexa.com"
 ER_AUTHORITY = "amzn1.er-authority.echo-sdk.{application_id}.{slot_type}"
 
 
@@ -77,6 +78,19 @@ def session_ended_request(reason: str = "USER_INITIATED", error: dict | None = N
     return request
 
 
+def event_request(kind: str, body: dict[str, Any] | None = None,
+                  locale: str = "en-US") -> dict[str, Any]:
+    """A request Alexa sends outside any session, such as AlexaSkillEvent.SkillDisabled."""
+    request = {"type": kind, "requestId": _id("request"), "timestamp": timestamp(),
+               "locale": locale}
+    if kind.startswith("AlexaSkillEvent."):
+        request.update(eventCreationTime=timestamp(), eventPublishingTime=timestamp(),
+                       body=body or {"userInformationPersistenceStatus": "NOT_PERSISTED"})
+    elif body:
+        request.update(body)
+    return request
+
+
 @dataclass
 class Device:
     """An Echo and its user: the ids Alexa puts in every envelope."""
@@ -84,6 +98,7 @@ class Device:
     application_id: str = DEFAULT_APPLICATION_ID
     user_id: str = field(default_factory=lambda: f"amzn1.ask.account.{uuid.uuid4().hex}")
     device_id: str = field(default_factory=lambda: f"amzn1.ask.device.{uuid.uuid4().hex}")
+    api_endpoint: str = ALEXA_API_ENDPOINT
 
     def envelope(self, request: dict[str, Any], session: dict[str, Any] | None) -> dict[str, Any]:
         application = {"applicationId": self.application_id}
@@ -96,7 +111,7 @@ class Device:
                     "user": user,
                     "device": {"deviceId": self.device_id,
                                "supportedInterfaces": {}},
-                    "apiEndpoint": "https://api.amazonalexa.com",
+                    "apiEndpoint": self.api_endpoint,
                     "apiAccessToken": "simulated-token",
                 },
             },
@@ -169,6 +184,11 @@ class Session:
 
     def end(self, reason: str = "USER_INITIATED", error: dict | None = None) -> Turn:
         return self.request(session_ended_request(reason, error, self.locale))
+
+    def event(self, request: dict[str, Any]) -> Turn:
+        """Sends `request` outside any session, as Alexa sends skill events."""
+        status, body = self.send(self.device.envelope(request, None))
+        return Turn(status, body)
 
     def request(self, request: dict[str, Any]) -> Turn:
         """Sends `request` in the current session (starting one if none is open)."""

@@ -14,6 +14,9 @@ from ..settings import Settings, bundled
 from .chat import Chat, Unreachable, http_sender, local_skill
 from .envelopes import DEFAULT_APPLICATION_ID, Device
 from .nlu import Understanding
+from .settings_api import SettingsApi, local_zone, settings_api
+
+SIMULATED_USER = "amzn1.ask.account.stretch-coach-simulator"
 
 BANNER = ("Stretch Coach simulator: talking to {url}{mode}.\n"
           "Type what you would say, e.g. \"open {invocation}\". Ctrl-D to leave.")
@@ -31,8 +34,11 @@ def run_chat_session(settings: Settings, url: str | None, script: Path | None,
     understanding = Understanding(json.loads(model_file.read_text(encoding="utf-8")),
                                   understood, application_id)
     try:
-        with _skill(settings, url) as (address, mode):
-            chat = Chat(understanding, http_sender(address), Device(application_id),
+        with _skill(settings, url) as (address, mode), \
+                settings_api(SettingsApi(zone=local_zone())) as api:
+            # One simulated person, the same every run, so the skill remembers them.
+            device = Device(application_id, user_id=SIMULATED_USER, api_endpoint=api.url)
+            chat = Chat(understanding, http_sender(address), device,
                         sys.stdout, show_json=show_json, realtime=realtime)
             return _converse(chat, script, address, mode)
     except ContentError as error:

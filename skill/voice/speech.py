@@ -8,7 +8,9 @@ from typing import Any
 
 import yaml
 
-from ..coach.conversation import Line, Reply
+from ..coach.progress import Progress
+from ..coach.replies import Line, Reply
+from ..coach.state import Place
 from ..content import timing
 from ..content.catalog import Catalog
 from ..content.routines import Kind, Routine, Step
@@ -19,6 +21,10 @@ PHRASES_FILE = Path(__file__).with_name("phrases.yaml")
 # whose SSML needs more than the rest is split across responses.
 SURROUNDINGS_BUDGET = 2000
 PART_BUDGET = ssml.MAX_SSML_CHARS - ssml.SPEAK_TAGS - SURROUNDINGS_BUDGET
+# How often something happened, in words where English has one.
+TIMES = {1: "once", 2: "twice"}
+# A week's summary names the routines done most; the rest are counted.
+NAMED_ROUTINES = 3
 
 
 class Phrases:
@@ -67,17 +73,17 @@ class Speech:
         self._general_params = {"example": example, "shortest": self._minutes(lengths[0]),
                                 "longest": self._minutes(lengths[-1])}
         self._place_params = {
-            (routine.id, turn): self._routine_params(routine, turn)
-            for routine in catalog for turn in range(routine.turn_count)
+            (routine.id, step): self._routine_params(routine, step)
+            for routine in catalog for step in range(len(routine.steps))
         }
         self._intros = {routine.id: ssml.text(self._intro(routine)) for routine in catalog}
         self._parts = {
-            (routine.id, turn): self._split(self._turn_fragments(routine, turn))
-            for routine in catalog for turn in range(routine.turn_count)
+            (routine.id, step): self._split(self._turn_fragments(Place(routine, step)))
+            for routine in catalog for step in range(len(routine.steps))
         }
 
-    def part_count(self, routine: Routine, turn: int) -> int:
-        return len(self._parts[routine.id, turn])
+    def part_count(self, place: Place) -> int:
+        return len(self._parts[place.routine.id, place.step])
 
     def render(self, reply: Reply) -> tuple[str, str | None]:
         """The SSML to speak and, if the session stays open, the reprompt's SSML."""
@@ -94,31 +100,50 @@ class Speech:
 
     def _line(self, line: Line) -> str:
         if line.key == "step":
-            return self._parts[line.routine.id, line.turn][line.part]
+            return self._parts[line.routine.id, line.place.step][line.place.part]
         if line.key == "menu":
             return self._menu
         if line.key == "intro":
             return self._intros[line.routine.id]
-        params = self._params(line.routine, line.turn)
-        return ssml.text(self.phrases(line.key, heard=line.heard, **params))
+        if line.key == "progress":
+            return ssml.text(self._progress(line.progress))
+        params = self._params(line.routine, line.place.step if line.place else 0)
+        return ssml.text(self.phrases(line.key, heard=ssml.spoken_back(line.heard), **params))
 
-    def _params(self, routine: Routine | None, turn: int = 0) -> dict[str, str]:
+    def _params(self, routine: Routine | None, step: int = 0) -> dict[str, str]:
         if routine:
-            return self._place_params[routine.id, turn]
+            return self._place_params[routine.id, step]
         return self._general_params
 
-    def _routine_params(self, routine: Routine, turn: int) -> dict[str, str]:
+    def _routine_params(self, routine: Routine, step: int) -> dict[str, str]:
         """Everything a phrase may say about a place in a routine (worked out once)."""
         unit = "tip" if routine.kind == Kind.CHECKLIST else "step"
         return {
             **self._general_params,
             "name": mid_sentence(routine.name), "Name": routine.name,
-            "position": self._position(routine, turn),
+            "position": self._position(Place(routine, step)),
             "count": self.phrases.count(len(routine.steps), unit),
             "duration": self._minutes(timing.routine_seconds(routine)),
-            "remaining": self._minutes(timing.routine_seconds(
-                routine, routine.first_step_number(turn) - 1)),
+            "remaining": self._minutes(timing.routine_seconds(routine, step)),
         }
+
+    def _progress(self, progress: Progress) -> str:
+        """The week in a sentence or two: how many, on how many days, which, and the streak."""
+        p = self.phrases
+        if not progress.finished:
+            return p("progress.none")
+        named = [p("progress.routine", name=mid_sentence(routine.name),
+                   times=p(f"progress.times.{TIMES.get(count, 'many')}", count=count))
+                 for routine, count in progress.routines[:NAMED_ROUTINES]]
+        others = len(progress.routines) - NAMED_ROUTINES
+        if others > 0:
+            named.append(p("progress.others", others=p.count(others, "other")))
+        which = spoken_list(named)
+        week = p("progress.week", count=p.count(progress.finished, "routine"),
+                 days=p.count(progress.days, "day"), which=which)
+        if progress.streak < 2:
+            return week
+        return f"{week} {p('progress.streak', days=progress.streak)}"
 
     def _minutes(self, seconds: float) -> str:
         if seconds < 60:
@@ -127,11 +152,11 @@ class Speech:
             return self.phrases("minutes.one")
         return self.phrases("minutes.many", minutes=round(seconds / 60))
 
-    def _position(self, routine: Routine, turn: int) -> str:
-        number, total = routine.first_step_number(turn), len(routine.steps)
-        if routine.kind != Kind.CHECKLIST:
+    def _position(self, place: Place) -> str:
+        number, total = place.number, len(place.routine.steps)
+        if place.routine.kind != Kind.CHECKLIST:
             return self.phrases("position.step", number=number, total=total)
-        last = number + len(routine.turn_steps(turn)) - 1
+        last = place.steps.stop
         key = "position.checklist" if last > number else "position.checklist_single"
         return self.phrases(key, number=number, last=last, total=total)
 
@@ -164,13 +189,14 @@ class Speech:
 
     # Steps.
 
-    def _turn_fragments(self, routine: Routine, turn: int) -> list[str]:
+    def _turn_fragments(self, place: Place) -> list[str]:
         fragments = []
+        routine = place.routine
         header = "step_header.checklist" if routine.kind == Kind.CHECKLIST else "step_header.step"
-        for offset, step in enumerate(routine.turn_steps(turn)):
+        for index in place.steps:
+            step = routine.steps[index]
             if len(routine.steps) > 1:
-                number = routine.first_step_number(turn) + offset
-                fragments.append(ssml.text(self.phrases(header, number=number,
+                fragments.append(ssml.text(self.phrases(header, number=index + 1,
                                                         total=len(routine.steps))))
             fragments.append(ssml.text(step.say))
             fragments.extend(self._timed(routine.kind, step))

@@ -11,11 +11,29 @@ from ..content.timing import break_chunks
 # Alexa refuses output speech of 8,000 characters or more, tags included.
 MAX_SSML_CHARS = 8000
 SPEAK_TAGS = len("<speak></speak>")
+# Characters SSML (XML 1.0) cannot carry or a voice cannot say: controls, lone surrogates,
+# U+FFFE and U+FFFF. Tabs and line breaks become spaces like any other whitespace.
+_UNSPEAKABLE = re.compile("[^\t\n\r\x20-\x7e\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+# Words heard and said back ("I don't know a routine called ...") are kept this short.
+MAX_SPOKEN_BACK = 60
 
 
 def text(words: str) -> str:
     """Plain words as SSML text: markup characters escaped."""
     return escape(words)
+
+
+def speakable(words: str) -> str:
+    """`words` with every character SSML cannot carry dropped and whitespace collapsed."""
+    return " ".join(_UNSPEAKABLE.sub(" ", words).split())
+
+
+def spoken_back(words: str, limit: int = MAX_SPOKEN_BACK) -> str:
+    """What someone said, fit to say back to them: speakable, and cut at a word if long."""
+    clean = speakable(words)
+    if len(clean) <= limit:
+        return clean
+    return clean[:limit].rsplit(" ", 1)[0] if " " in clean[:limit] else clean[:limit]
 
 
 def silence(seconds: int) -> str:

@@ -1,0 +1,61 @@
+"""Slot values, read defensively: any shape a client sends gives a value or nothing, no error."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ask_sdk_core.handler_input import HandlerInput
+
+from ..content.catalog import Catalog
+from ..content.routines import Routine
+from ..voice.ssml import speakable
+from . import intents
+
+RESOLVED = "ER_SUCCESS_MATCH"
+# What a person says to name something is a few words; more is not worth reading.
+MAX_HEARD_CHARS = 200
+# Steps are counted in ones and tens; a number longer than this is no step.
+MAX_NUMBER_DIGITS = 4
+
+
+def _slot(handler_input: HandlerInput, name: str) -> Any:
+    intent = getattr(handler_input.request_envelope.request, "intent", None)
+    slots = getattr(intent, "slots", None)
+    return slots.get(name) if isinstance(slots, dict) else None
+
+
+def heard(handler_input: HandlerInput, name: str) -> str:
+    """The words heard for slot `name`, cut short and cleaned; "" if none."""
+    value = getattr(_slot(handler_input, name), "value", None)
+    return speakable(value[:MAX_HEARD_CHARS]) if isinstance(value, str) else ""
+
+
+def resolved_id(handler_input: HandlerInput, name: str) -> str | None:
+    """The id entity resolution matched for slot `name`, if any authority matched one."""
+    resolutions = getattr(_slot(handler_input, name), "resolutions", None)
+    for authority in getattr(resolutions, "resolutions_per_authority", None) or ():
+        code = getattr(getattr(authority, "status", None), "code", None)
+        if getattr(code, "value", None) != RESOLVED:
+            continue
+        for wrapper in getattr(authority, "values", None) or ():
+            value_id = getattr(getattr(wrapper, "value", None), "id", None)
+            if isinstance(value_id, str):
+                return value_id
+    return None
+
+
+def routine_slot(handler_input: HandlerInput, catalog: Catalog) -> tuple[Routine | None, str]:
+    """The routine the slot names (its resolved id if Alexa sent one, else the words heard),
+    and the words heard."""
+    words = heard(handler_input, intents.ROUTINE_SLOT)
+    found = resolved_id(handler_input, intents.ROUTINE_SLOT)
+    routine = catalog.get(found) if found else None
+    return routine or catalog.match(words), words
+
+
+def number_slot(handler_input: HandlerInput) -> int | None:
+    """AMAZON.NUMBER arrives as ASCII digits, or as "?" when Alexa heard no number."""
+    value = heard(handler_input, intents.NUMBER_SLOT)
+    if value.isascii() and value.isdigit() and len(value) <= MAX_NUMBER_DIGITS:
+        return int(value)
+    return None

@@ -1,0 +1,73 @@
+"""The device's time zone, from Alexa's settings API, asked with a short deadline.
+
+The SDK's own API client (requests, no timeout) could hold a request past Alexa's 8 seconds;
+this one gives up after DEADLINE_SECONDS, and any failure means "unknown", never an error.
+"""
+
+from __future__ import annotations
+
+import logging
+import urllib.error
+import urllib.request
+import zoneinfo
+
+from ask_sdk_core.handler_input import HandlerInput
+from ask_sdk_model.services import ApiClient, ApiClientRequest, ApiClientResponse
+
+log = logging.getLogger(__name__)
+
+DEADLINE_SECONDS = 1.0
+# The answer is a quoted zone name such as "America/Los_Angeles".
+MAX_ANSWER_BYTES = 1024
+
+
+class DeadlineApiClient(ApiClient):
+    """An ASK SDK ApiClient whose calls give up at a deadline and read a bounded answer."""
+
+    def __init__(self, deadline: float = DEADLINE_SECONDS, max_bytes: int = MAX_ANSWER_BYTES):
+        self.deadline = deadline
+        self.max_bytes = max_bytes
+        self._opener = urllib.request.build_opener(_NoRedirects())
+
+    def invoke(self, request: ApiClientRequest) -> ApiClientResponse:
+        outgoing = urllib.request.Request(
+            request.url, data=request.body.encode() if request.body else None,
+            headers=dict(request.headers or ()), method=request.method)
+        try:
+            with self._opener.open(outgoing, timeout=self.deadline) as answer:
+                status, headers, body = answer.status, answer.headers, answer.read(self.max_bytes)
+        except urllib.error.HTTPError as error:
+            status, headers, body = error.code, error.headers, b""
+        return ApiClientResponse(headers=list(headers.items()), status_code=status,
+                                 body=body.decode("utf-8", "replace"))
+
+
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        return None
+
+
+def device_time_zone(handler_input: HandlerInput) -> str | None:
+    """The IANA zone of the device the request came from, or None if Alexa can't say."""
+    device = handler_input.request_envelope.context.system.device
+    factory = handler_input.service_client_factory
+    if factory is None or device is None or not device.device_id:
+        return None
+    try:
+        zone = factory.get_ups_service().get_system_time_zone(device.device_id)
+    except Exception as error:  # ServiceException, a timeout, a garbled answer: all "unknown"
+        log.info("request %s: no time zone from the settings API: %s",
+                 handler_input.request_envelope.request.request_id, str(error)[:200])
+        return None
+    return zone if valid_zone(zone) else None
+
+
+def valid_zone(name: object) -> bool:
+    """Whether `name` is an IANA time zone this machine knows."""
+    if not isinstance(name, str) or not 0 < len(name) <= 64:
+        return False
+    try:
+        zoneinfo.ZoneInfo(name)
+    except (ValueError, OSError, zoneinfo.ZoneInfoNotFoundError):  # not a zone, a folder of them
+        return False
+    return True

@@ -1,0 +1,57 @@
+"""A person's week in numbers: routines finished, on how many days, which, and the streak."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, tzinfo
+
+from ..content.catalog import Catalog
+from ..content.routines import Routine
+
+WEEK_DAYS = 7
+
+
+@dataclass(frozen=True)
+class Progress:
+    finished: int  # routines finished in the last seven local days, today included
+    days: int  # how many of those days had at least one
+    routines: tuple[tuple[Routine, int], ...]  # which, and how often, most often first
+    streak: int  # days in a row with at least one, up to today (or yesterday)
+    today: bool  # whether today already counts
+
+
+def summarize(finished: Iterable[tuple[str, datetime]], catalog: Catalog, zone: tzinfo,
+              now: datetime) -> Progress:
+    """The progress that `finished` (routine id, when) shows, in the person's local days."""
+    today = now.astimezone(zone).date()
+    week_start = today - timedelta(days=WEEK_DAYS - 1)
+    days: set[date] = set()
+    week: Counter[str] = Counter()
+    week_days: set[date] = set()
+    for routine_id, moment in finished:
+        if catalog.get(routine_id) is None:
+            continue  # a routine since removed from the content
+        day = moment.astimezone(zone).date()
+        days.add(day)
+        if week_start <= day <= today:
+            week[routine_id] += 1
+            week_days.add(day)
+    order = {routine.id: index for index, routine in enumerate(catalog)}
+    ranked = sorted(week.items(), key=lambda item: (-item[1], order[item[0]]))
+    return Progress(
+        finished=sum(week.values()), days=len(week_days),
+        routines=tuple((catalog.get(routine_id), count) for routine_id, count in ranked),
+        streak=_streak(days, today), today=today in days,
+    )
+
+
+def _streak(days: set[date], today: date) -> int:
+    """Consecutive days ending today, or ending yesterday if today has none yet."""
+    day = today if today in days else today - timedelta(days=1)
+    streak = 0
+    while day in days:
+        streak += 1
+        day -= timedelta(days=1)
+    return streak

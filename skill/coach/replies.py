@@ -1,0 +1,55 @@
+"""What the Coach hands on: lines to say, the question, the next state, what to remember."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+from ..content.routines import Routine
+from .progress import Progress
+from .state import Place, Question, State
+
+
+@dataclass(frozen=True)
+class History:
+    """What the skill remembers of a person, as far as the conversation needs it."""
+
+    known: bool = False  # they have heard the safety note before
+    saved: Place | None = None  # an unfinished routine, recent enough to offer
+
+
+class Effect(enum.Enum):
+    """Something the Alexa layer must remember (or forget) because of a reply."""
+
+    MET = "met"  # the person has heard the safety note
+    FINISHED = "finished"  # the routine at the reply's place was completed just now
+    FORGET_PLACE = "forget_place"  # the person declined to pick up their unfinished routine
+    FORGET_PERSON = "forget_person"  # delete everything stored for the person
+
+
+@dataclass(frozen=True)
+class Line:
+    """One thing to say: a phrase key, with what it is about, if anything."""
+
+    key: str
+    routine: Routine | None = None
+    place: Place | None = None
+    heard: str = ""
+    progress: Progress | None = None
+
+
+def about(key: str, place: Place) -> Line:
+    return Line(key, place.routine, place)
+
+
+@dataclass(frozen=True)
+class Reply:
+    """What to say, what to ask (None ends the session), the state that follows, and effects."""
+
+    lines: tuple[Line, ...]
+    ask: Question | None
+    state: State
+    effects: frozenset[Effect] = frozenset()
+
+    def says(self, key: str) -> bool:
+        return any(line.key == key for line in self.lines)

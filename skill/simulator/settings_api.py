@@ -1,0 +1,82 @@
+"""A stand-in for Alexa's device settings API on loopback, answering System.timeZone.
+
+The simulator points its envelopes' apiEndpoint here, so a conversation never leaves the
+machine; tests make it slow, failing or garbled to see the skill fall back.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+PATH = re.compile(r"/v2/devices/(?P<device>[^/]+)/settings/System\.timeZone")
+
+
+def local_zone() -> str:
+    """This machine's IANA zone (from TZ or /etc/localtime), as an Echo here would report."""
+    named = os.environ.get("TZ", "").lstrip(":")
+    if "/" in named:
+        return named
+    with contextlib.suppress(OSError):
+        target = os.readlink("/etc/localtime")
+        if "zoneinfo/" in target:
+            return target.split("zoneinfo/", 1)[1]
+    return "UTC"
+
+
+@dataclass
+class SettingsApi:
+    """What the stand-in answers: a zone (or an HTTP status instead), after a delay."""
+
+    zone: str = "UTC"
+    status: int = 200
+    delay: float = 0.0
+    body: bytes | None = None  # a raw answer instead of the zone, to garble it
+    asked: list[str] = field(default_factory=list)  # device ids asked about, in order
+    url: str = ""
+
+
+def _handler(api: SettingsApi) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+            match = PATH.fullmatch(self.path)
+            if not match or not self.headers.get("Authorization", "").startswith("Bearer "):
+                self.send_error(404 if not match else 401)
+                return
+            api.asked.append(match.group("device"))
+            time.sleep(api.delay)
+            body = api.body if api.body is not None else json.dumps(api.zone).encode()
+            self.send_response(api.status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            with contextlib.suppress(OSError):  # the skill gave up waiting
+                self.wfile.write(body)
+
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+    return Handler
+
+
+@contextlib.contextmanager
+def settings_api(api: SettingsApi | None = None) -> Iterator[SettingsApi]:
+    """Serves `api` on a free loopback port for the duration; its url is set on it."""
+    api = api or SettingsApi()
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(api))
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    api.url = f"http://127.0.0.1:{server.server_port}"
+    try:
+        yield api
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -1,0 +1,419 @@
+"""Remembering people: resume, progress, the safety note once, forgetting. Every test runs on
+SQLite and on PostgreSQL, through Alexa request envelopes."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from skill.alexa import intents
+from skill.app import create_app
+from skill.settings import Settings
+from skill.simulator.envelopes import Device, event_request
+from skill.simulator.settings_api import SettingsApi, settings_api
+from skill.store.database import StoreError, open_database
+
+from .helpers import ROUTINES, Person, client_sender, hold_silences
+
+# An evening in New York: 23:00 UTC is 18:00 there.
+START = datetime(2026, 11, 23, 23, 0, tzinfo=UTC)
+WELCOME_AGAIN = "Welcome back to Stretch Coach."
+
+
+class Clock:
+    """The time the skill sees, moved on by the test."""
+
+    def __init__(self, now: datetime):
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        self.now += timedelta(**delta)
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock(START)
+
+
+@pytest.fixture
+def hosts(database_url, clock):
+    """Makes skill servers ("hosts") sharing the test's database and clock."""
+    made = []
+
+    def host(**settings):
+        app = create_app(Settings(routines=(ROUTINES,), verify=False, database_url=database_url,
+                                  **settings), clock=clock)
+        made.append(app)
+        return app
+
+    yield host
+    for app in made:
+        app.extensions["stretch_coach"]["database"].close()
+
+
+@pytest.fixture
+def api():
+    with settings_api(SettingsApi(zone="America/New_York")) as api:
+        yield api
+
+
+def person_on(app, api, device: Device | None = None) -> Person:
+    return Person(client_sender(app.test_client()), device or Device(api_endpoint=api.url))
+
+
+@pytest.fixture
+def someone(hosts, api) -> Person:
+    return person_on(hosts(), api)
+
+
+def finish(person: Person, routine: str = "butterfly") -> None:
+    """Starts and finishes a two-step routine in one session."""
+    person.start(routine)
+    assert "all done" in person.say(intents.NEXT).speech
+    person.say(intents.STOP)
+
+
+def stored(database_url: str, sql: str, params: tuple = ()) -> list:
+    database = open_database(database_url)
+    try:
+        with database.transaction(write=True) as tx:
+            cursor = tx.execute(sql, params)
+            return cursor.fetchall() if cursor.description else []
+    finally:
+        database.close()
+
+
+# The safety note, once per person.
+
+def test_the_safety_note_is_said_on_a_first_launch_only(someone):
+    first = someone.launch()
+    assert "not medical advice" in first.speech and "Stop if anything hurts" in first.speech
+    someone.say(intents.STOP)
+    again = someone.launch()
+    assert again.speech.startswith(WELCOME_AGAIN) and "medical advice" not in again.speech
+
+
+def test_a_newcomers_one_shot_request_hears_the_safety_note_first(someone):
+    turn = someone.start("butterfly")
+    assert turn.speech.startswith("A quick note first: this is general guidance")
+    assert "Butterfly stretch. A seated stretch" in turn.speech
+    someone.say(intents.STOP)
+    assert someone.start("spiral twist").speech.startswith("Spiral twist.")
+
+
+def test_it_hurts_still_gives_the_safety_advice_every_time(someone):
+    someone.launch()
+    someone.say(intents.STOP)
+    for _ in range(2):
+        assert someone.say(intents.PAIN).speech.startswith("Let's stop here. Don't push through")
+
+
+# Resume.
+
+@pytest.mark.parametrize("answer", [intents.RESUME, intents.YES])
+def test_a_new_session_offers_the_unfinished_routine_and_resumes_at_its_step(someone, answer):
+    someone.launch()
+    someone.start("leg cramp massage")
+    someone.say(intents.NEXT)
+    someone.say(intents.NEXT)
+    someone.close()  # silence: Alexa gave up listening
+    back = someone.launch()
+    assert back.speech == ("Welcome back. Last time you stopped at step 3 of 7 of leg cramp "
+                           "massage. Would you like to carry on where you left off?")
+    assert "name another routine" in back.reprompt
+    resumed = someone.say(answer)
+    assert resumed.speech.startswith("Picking up leg cramp massage at step 3 of 7. Step 3 of 7. "
+                                     "Next, the Yanglingquan point")
+    assert sum(hold_silences(resumed.speech)) == 30
+
+
+def test_no_at_the_welcome_back_starts_fresh_and_forgets_the_place(someone):
+    someone.launch()
+    someone.start("spiral twist")
+    someone.say(intents.STOP)
+    someone.launch()
+    fresh = someone.say(intents.NO)
+    assert fresh.speech.startswith("All right, a fresh start. I can coach you through")
+    someone.say(intents.STOP)
+    assert someone.launch().speech.startswith(WELCOME_AGAIN)
+
+
+def test_naming_a_routine_at_the_welcome_back_starts_it_instead(someone):
+    someone.launch()
+    someone.start("spiral twist")
+    someone.say(intents.STOP)
+    someone.launch()
+    assert someone.start("horizontal").speech.startswith("Horizontal stretch.")
+    someone.say(intents.STOP)
+    assert "step 1 of 2 of horizontal stretch" in someone.launch().speech
+
+
+def test_pause_then_the_one_shot_resume_carries_on(someone):
+    someone.launch()
+    someone.start("cramp prevention")
+    someone.say(intents.NEXT)
+    paused = someone.say(intents.PAUSE)
+    assert paused.ends_session and "ask stretch coach to resume" in paused.speech
+    resumed = someone.say(intents.RESUME)  # "Alexa, ask stretch coach to resume"
+    assert resumed.speech.startswith("Picking up cramp prevention tips at tips 4 to 6 of 12. "
+                                     "Tip 4.")
+    assert not resumed.ends_session
+
+
+def test_the_one_shot_resume_with_nothing_unfinished_says_so(someone):
+    someone.launch()
+    someone.say(intents.STOP)
+    turn = someone.say(intents.RESUME)
+    assert turn.speech.startswith("There's no unfinished routine to pick up. I can coach you")
+
+
+def test_a_finished_routine_is_not_offered_again(someone):
+    someone.launch()
+    finish(someone)
+    assert someone.launch().speech.startswith(WELCOME_AGAIN)
+
+
+def test_repeating_the_end_of_a_routine_does_not_count_it_twice(someone):
+    someone.launch()
+    someone.start("butterfly")
+    someone.say(intents.NEXT)
+    someone.say(intents.REPEAT)
+    progress = someone.intent(intents.PROGRESS)
+    assert "finished 1 routine on 1 day" in progress.speech
+
+
+def test_unfinished_progress_older_than_the_window_is_not_offered(someone, clock):
+    someone.launch()
+    someone.start("spiral twist")
+    someone.say(intents.STOP)
+    clock.advance(hours=71)
+    assert someone.launch().speech.startswith("Welcome back. Last time you stopped")
+    someone.say(intents.STOP)
+    clock.advance(hours=2)
+    assert someone.launch().speech.startswith(WELCOME_AGAIN)
+
+
+def test_the_window_is_a_setting(hosts, api, clock):
+    someone = person_on(hosts(resume_hours=1), api)
+    someone.launch()
+    someone.start("spiral twist")
+    someone.say(intents.STOP)
+    clock.advance(minutes=61)
+    assert someone.launch().speech.startswith(WELCOME_AGAIN)
+
+
+# Hosts and people.
+
+def test_a_second_host_continues_the_first_hosts_session_and_remembers(hosts, api):
+    first, second = hosts(), hosts()
+    someone = person_on(first, api)
+    someone.launch()
+    someone.start("leg cramp massage")
+    someone.say(intents.NEXT)
+    someone.send = client_sender(second.test_client())  # Alexa's next request lands elsewhere
+    assert someone.say(intents.NEXT).speech.startswith("Step 3 of 7.")
+    someone.close()
+    assert "step 3 of 7 of leg cramp massage" in someone.launch().speech
+    someone.send = client_sender(first.test_client())
+    assert someone.say(intents.YES).speech.startswith("Picking up leg cramp massage at step 3")
+
+
+def test_nothing_of_one_person_reaches_another(hosts, api):
+    app = hosts()
+    ann, bob = person_on(app, api), person_on(app, api)
+    ann.launch()
+    bob.launch()
+    ann.start("spiral twist")
+    bob.start("horizontal")
+    finish(ann, "butterfly")
+    ann.say(intents.STOP)
+    bob.say(intents.STOP)
+    assert "horizontal stretch" in bob.launch().speech
+    assert "You haven't finished a routine" in bob.intent(intents.PROGRESS).speech
+    assert "butterfly stretch once" in ann.intent(intents.PROGRESS).speech
+
+
+# Progress, in the person's own days.
+
+def test_progress_counts_the_week_and_the_streak_in_the_devices_local_days(someone, clock):
+    someone.launch()
+    finish(someone)  # Monday 18:00 in New York (23:00 UTC)
+    clock.advance(hours=2)
+    finish(someone, "spiral twist")  # Monday 20:00 in New York, Tuesday 01:00 UTC
+    clock.advance(hours=20)
+    finish(someone)  # Tuesday 16:00 in New York
+    turn = someone.intent(intents.PROGRESS)  # "Alexa, ask stretch coach how I'm doing"
+    assert turn.speech == ("In the last 7 days you've finished 3 routines on 2 days: butterfly "
+                           "stretch twice and spiral twist once. That's 2 days in a row.")
+    assert turn.ends_session  # a one-shot question gets a short answer
+
+
+def test_without_the_settings_api_days_are_the_default_zones(hosts, clock):
+    with settings_api(SettingsApi(status=500)) as broken:
+        someone = person_on(hosts(), broken)
+        someone.launch()
+        finish(someone)  # 23:00 UTC, Monday
+        clock.advance(hours=2)
+        finish(someone, "spiral twist")  # 01:00 UTC, Tuesday
+        assert "3 routines" not in someone.intent(intents.PROGRESS).speech
+        assert "finished 2 routines on 2 days" in someone.intent(intents.PROGRESS).speech
+
+
+def test_a_slow_settings_api_is_given_up_on_and_asked_once(hosts, clock):
+    with settings_api(SettingsApi(zone="America/New_York", delay=3)) as slow:
+        someone = person_on(hosts(), slow)
+        someone.launch()
+        finish(someone)
+        clock.advance(hours=2)
+        finish(someone, "spiral twist")
+        turn = someone.intent(intents.PROGRESS)
+        assert turn.status == 200 and "on 2 days" in turn.speech  # UTC, the default
+        someone.launch()
+        someone.intent(intents.PROGRESS)
+        assert len(slow.asked) == 1
+
+
+def test_the_zone_is_asked_for_once_and_then_remembered(someone, api, clock):
+    someone.launch()
+    someone.intent(intents.PROGRESS)
+    someone.intent(intents.PROGRESS)
+    clock.advance(days=2)
+    someone.intent(intents.PROGRESS)
+    assert len(api.asked) == 1
+    clock.advance(days=6)
+    someone.intent(intents.PROGRESS)
+    assert len(api.asked) == 2  # a week on, people may have moved
+
+
+def test_the_streak_breaks_on_a_missed_day_and_survives_until_tonight(someone, clock):
+    someone.launch()
+    for _ in range(3):
+        finish(someone)
+        clock.advance(days=1)
+    progress = someone.intent(intents.PROGRESS).speech
+    assert "That's 3 days in a row." in progress  # nothing yet today: yesterday still counts
+    clock.advance(days=1)
+    finish(someone)
+    progress = someone.intent(intents.PROGRESS).speech
+    assert "4 routines on 4 days" in progress and "in a row" not in progress
+
+
+def test_progress_mid_routine_keeps_the_place(someone):
+    someone.launch()
+    someone.start("leg cramp massage")
+    turn = someone.intent(intents.PROGRESS)
+    assert turn.speech.endswith("Ready to go on?") and not turn.ends_session
+    assert someone.say(intents.NEXT).speech.startswith("Step 2 of 7.")
+
+
+def test_completions_landing_on_two_hosts_at_once_are_all_kept(hosts, api, clock):
+    first, second = hosts(), hosts()
+    device = Device(api_endpoint=api.url)
+    ann_here, ann_there = person_on(first, api, device), person_on(second, api, device)
+    for person in (ann_here, ann_there):
+        person.start("butterfly")
+    for person in (ann_here, ann_there):
+        person.say(intents.NEXT)
+    assert "finished 2 routines" in ann_here.intent(intents.PROGRESS).speech
+
+
+# Forgetting.
+
+def test_delete_my_progress_asks_then_deletes_everything(someone, database_url):
+    someone.launch()
+    finish(someone)
+    someone.start("spiral twist")
+    ask = someone.intent(intents.DELETE_PROGRESS)
+    assert ask.speech.endswith("Shall I delete it all?") and not ask.ends_session
+    done = someone.say(intents.YES)
+    assert done.speech.startswith("Done. I've deleted your progress") and done.ends_session
+    user = someone.device.user_id
+    assert stored(database_url, "SELECT * FROM people WHERE user_id = ?", (user,)) == []
+    assert stored(database_url, "SELECT * FROM completions WHERE user_id = ?", (user,)) == []
+    assert "not medical advice" in someone.launch().speech  # a stranger again
+
+
+def test_no_to_delete_keeps_everything_and_the_place(someone):
+    someone.launch()
+    finish(someone)
+    someone.start("spiral twist")
+    someone.intent(intents.DELETE_PROGRESS)
+    kept = someone.say(intents.NO)
+    assert kept.speech == "All right, I've kept everything. Ready to go on?"
+    assert "finished 1 routine" in someone.intent(intents.PROGRESS).speech
+
+
+def test_disabling_the_skill_deletes_everything(someone, database_url):
+    someone.launch()
+    finish(someone)
+    turn = someone.event(event_request(intents.SKILL_DISABLED))
+    assert turn.status == 200 and turn.body["response"] == {}
+    user = someone.device.user_id
+    assert stored(database_url, "SELECT * FROM people WHERE user_id = ?", (user,)) == []
+    assert stored(database_url, "SELECT * FROM completions WHERE user_id = ?", (user,)) == []
+
+
+# Records that no longer make sense.
+
+@pytest.mark.parametrize(("routine", "step"), [("retired-routine", 1), ("spiral-twist", 99),
+                                               ("spiral-twist", -1)])
+def test_a_stored_place_that_no_longer_exists_is_dropped_and_logged_once(
+        someone, database_url, caplog, routine, step):
+    someone.launch()
+    someone.start("spiral twist")
+    someone.say(intents.STOP)
+    stored(database_url, "UPDATE people SET routine = ?, step = ? WHERE user_id = ?",
+           (routine, step, someone.device.user_id))
+    assert someone.launch().speech.startswith(WELCOME_AGAIN)
+    someone.say(intents.STOP)
+    assert someone.launch().speech.startswith(WELCOME_AGAIN)
+    assert caplog.text.count("dropping a stored place that no longer exists") == 1
+
+
+def test_stored_values_of_the_wrong_type_are_not_trusted(hosts, api, tmp_path):
+    app = create_app(Settings(routines=(ROUTINES,), verify=False,
+                              database_url=f"sqlite:///{tmp_path / 'typed.sqlite3'}"))
+    someone = person_on(app, api)
+    someone.launch()
+    someone.start("spiral twist")
+    someone.say(intents.STOP)
+    stored(f"sqlite:///{tmp_path / 'typed.sqlite3'}",  # SQLite keeps whatever it is given
+           "UPDATE people SET step = 'two', time_zone = 'Mars/Olympus' WHERE user_id = ?",
+           (someone.device.user_id,))
+    assert someone.launch().speech.startswith(WELCOME_AGAIN)
+    assert someone.intent(intents.PROGRESS).status == 200
+
+
+def test_a_database_newer_than_the_skill_is_refused_with_a_clear_error(hosts, database_url):
+    hosts()
+    stored(database_url, "UPDATE schema_version SET version = 99")
+    with pytest.raises(StoreError, match="schema is version 99, newer than"):
+        hosts()
+
+
+def test_an_empty_database_gets_the_schema_and_a_second_start_changes_nothing(database_url):
+    from skill.store.schema import SCHEMA_VERSION, upgrade
+
+    database = open_database(database_url)
+    try:
+        assert upgrade(database) == (0, SCHEMA_VERSION)
+        assert upgrade(database) == (SCHEMA_VERSION, SCHEMA_VERSION)
+    finally:
+        database.close()
+
+
+# Requests Alexa sends without a session.
+
+@pytest.mark.parametrize("kind", [
+    "AlexaSkillEvent.SkillEnabled", "AlexaSkillEvent.SkillAccountLinked",
+    "AlexaSkillEvent.SkillPermissionAccepted", "AudioPlayer.PlaybackStarted",
+    "PlaybackController.PlayCommandIssued", "System.ExceptionEncountered",
+    "Messaging.MessageReceived",
+])
+def test_events_without_a_session_get_an_empty_response(someone, kind):
+    turn = someone.event(event_request(kind))
+    assert turn.status == 200 and turn.body["response"] == {}

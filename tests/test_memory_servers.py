@@ -1,0 +1,60 @@
+"""Memory across real server processes: a restart, and two workers writing for one person at
+once. On SQLite and on PostgreSQL."""
+
+from __future__ import annotations
+
+import threading
+
+from skill.alexa import intents
+from skill.simulator.chat import http_sender
+from skill.simulator.envelopes import Device
+from skill.simulator.settings_api import SettingsApi, settings_api
+
+from .helpers import Person, serving
+from .test_memory import stored
+
+DEVELOPMENT = {"ALEXA_VERIFY": "0"}
+
+
+def test_a_person_resumes_after_the_server_process_restarts(database_url):
+    env = {**DEVELOPMENT, "SKILL_DATABASE_URL": database_url}
+    device = Device()
+    with serving(env) as (url, _):
+        someone = Person(http_sender(url + "/"), device)
+        someone.launch()
+        someone.start("leg cramp massage")
+        someone.say(intents.NEXT)
+    with serving(env) as (url, _):
+        someone = Person(http_sender(url + "/"), device)
+        back = someone.launch()
+        assert "Last time you stopped at step 2 of 7 of leg cramp massage" in back.speech
+        assert someone.say(intents.RESUME).speech.startswith("Picking up leg cramp massage")
+
+
+def test_two_workers_finishing_routines_for_one_person_at_once_lose_none(database_url):
+    sessions = 16
+    with settings_api(SettingsApi(zone="UTC")) as api, \
+            serving({**DEVELOPMENT, "SKILL_DATABASE_URL": database_url}) as (url, _):
+        device = Device(api_endpoint=api.url)  # one person, on many sessions at once
+        people = [Person(http_sender(url + "/"), device) for _ in range(sessions)]
+        for person in people:
+            person.start("butterfly")
+        start = threading.Barrier(sessions)
+        finished = []
+
+        def finish(person: Person) -> None:
+            start.wait()
+            finished.append(person.say(intents.NEXT))
+
+        threads = [threading.Thread(target=finish, args=(person,)) for person in people]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=30)
+        assert [turn.status for turn in finished] == [200] * sessions
+        assert all("all done" in turn.speech for turn in finished)
+        progress = Person(http_sender(url + "/"), device).intent(intents.PROGRESS)
+        assert f"you've finished {sessions} routines on 1 day" in progress.speech
+    rows = stored(database_url, "SELECT COUNT(*) FROM completions WHERE user_id = ?",
+                  (device.user_id,))
+    assert rows == [(sessions,)]
