@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from .content.loader import ContentError, check_content, display_path, load_catalog
-from .settings import Settings, SettingsError, bundled
+from .settings import Settings, SettingsError
 
 log = logging.getLogger("skill")
 
@@ -40,11 +40,12 @@ def main(argv: list[str] | None = None) -> int:
     validate.set_defaults(run=run_validate)
 
     build = commands.add_parser("build-model",
-                                help="generate interaction_model/*.json from the routines")
+                                help="generate the skill package (interaction_model/) from the "
+                                     "routines")
     build.add_argument("--check", action="store_true",
                        help="only check that the committed files are current; non-zero if not")
     build.add_argument("--out", type=Path, default=None,
-                       help="folder for the model files (default: interaction_model/)")
+                       help="the skill package folder (default: interaction_model/)")
     build.set_defaults(run=run_build_model)
 
     chat = commands.add_parser("chat", help="talk to the skill as the developer console does")
@@ -74,6 +75,7 @@ def run_validate(args: argparse.Namespace, settings: Settings) -> int:
 def run_build_model(args: argparse.Namespace, settings: Settings) -> int:
     from .model.build import build_model, model_files, stale_files
     from .model.definitions import load_definitions
+    from .model.package import package_folder
     from .model.rules import model_problems
 
     try:
@@ -88,7 +90,7 @@ def run_build_model(args: argparse.Namespace, settings: Settings) -> int:
         print(f"model: {problem}", file=sys.stderr)
     if problems:
         return 1
-    files = model_files(definitions, catalog, args.out or bundled("interaction_model"))
+    files = model_files(definitions, catalog, args.out or package_folder())
     if args.check:
         stale = stale_files(files)
         for difference in stale:
