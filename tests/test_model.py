@@ -21,10 +21,10 @@ def language(model: dict) -> dict:
     return model["interactionModel"]["languageModel"]
 
 
-def test_the_committed_models_are_current():
+def test_the_committed_package_is_current():
     result = run("build-model", "--check")
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "5 model files are current"
+    assert result.stdout.strip() == "the skill package is current: skill.json and 5 model files"
 
 
 @pytest.mark.parametrize("locale", LOCALES)
