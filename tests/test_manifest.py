@@ -261,10 +261,17 @@ def test_locales_must_be_in_both_the_manifest_and_the_models():
 
 
 def test_hostile_manifests_are_problems_not_crashes():
+    phrases = "manifest.publishingInformation.locales.en-US.examplePhrases"
     for manifest in ({}, {"manifest": []}, {"manifest": {"publishingInformation": 3}},
                      _set("manifest.publishingInformation.locales.en-US", None),
-                     _set("manifest.permissions", "all"), _set("manifest.events", [])):
+                     _set("manifest.permissions", "all"), _set("manifest.events", []),
+                     _set("manifest.apis.custom.endpoint.uri", "https://[::1"),
+                     _set("manifest.apis.custom.endpoint", {"uri": 7, "sslCertificateType": []}),
+                     _set(phrases, ["x" * 10_000]), _set(phrases, [None, 3, ["a"]])):
         assert manifest_problems(manifest, models())
+    manifest = _set("manifest.privacyAndCompliance.usesPersonalInfo", True)
+    manifest["manifest"]["publishingInformation"]["locales"] = 3
+    assert "publishingInformation.locales: none" in manifest_problems(manifest, models())
 
 
 # build-model: writes the package, keeps the endpoint, and --check covers the manifest.
@@ -312,6 +319,8 @@ def test_a_rebuild_without_an_endpoint_says_the_placeholder_must_be_replaced(tmp
     (["--endpoint", "http://coach.example.org/"], "--endpoint: expected an https:// address", 2),
     (["--endpoint", "coach.example.org"], "--endpoint: expected an https:// address", 2),
     (["--endpoint", "https://user:secret@coach.example.org/"], "without credentials", 2),
+    (["--endpoint", "https://[::1"], "--endpoint: expected an https:// address", 2),
+    (["--endpoint", "https://coach.example.org/?" + "x" * 5000], "characters)", 2),
     (["--endpoint", "https://abc.trycloudflare.com/", "--certificate", "trusted"],
      "is a tunnel's address, served under a wildcard certificate", 1),
     (["--certificate", "selfsigned"], "invalid choice", 2),
@@ -352,3 +361,9 @@ def test_a_publishing_file_that_is_not_a_mapping_is_one_clear_error(tmp_path):
         bad.write_text(text)
         with pytest.raises(PublishingError):
             load_publishing(bad)
+
+
+def test_the_disclaimer_may_open_a_sentence_and_wrap_lines():
+    manifest = _set("manifest.publishingInformation.locales.en-US.description",
+                    "Stretches for legs.\nNot a substitute for professional\nmedical advice.")
+    assert manifest_problems(manifest, models()) == []

@@ -8,6 +8,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from ..content.loader import ContentError, display_path, load_catalog
+from ..untrusted import shown
 from .build import build_model, model_files, stale_files
 from .definitions import load_definitions
 from .manifest import (
@@ -17,6 +18,7 @@ from .manifest import (
     build_manifest,
     committed_endpoint,
     default_certificate,
+    host,
     manifest_text,
 )
 from .manifest_rules import manifest_problems
@@ -59,11 +61,11 @@ def build_package(routines: Sequence[Path], package: Path | None, check: bool,
 
 
 def uri_problem(uri: str) -> str | None:
+    if not host(uri):
+        return f"expected an https:// address, got {shown(uri)}"
     parts = urlsplit(uri)
-    if parts.scheme != "https" or not parts.hostname:
-        return f"expected an https:// address, got {uri!r}"
     if parts.username or parts.password or parts.query or parts.fragment or " " in uri:
-        return f"expected an address without credentials, query or fragment, got {uri!r}"
+        return f"expected an address without credentials, query or fragment, got {shown(uri)}"
     return None
 
 

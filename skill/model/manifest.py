@@ -39,7 +39,7 @@ class Endpoint:
 
     @property
     def placeholder(self) -> bool:
-        return self == PLACEHOLDER
+        return self.uri == PLACEHOLDER.uri
 
     def as_manifest(self) -> dict[str, str]:
         return {"uri": self.uri, "sslCertificateType": self.certificate}
@@ -49,9 +49,18 @@ class Endpoint:
 PLACEHOLDER = Endpoint("https://stretch-coach.example.com/", "Trusted")
 
 
+def host(uri: str) -> str | None:
+    """The host of an https:// address, or None for anything else (malformed ones included)."""
+    try:
+        parts = urlsplit(uri)
+        return parts.hostname if parts.scheme == "https" else None
+    except ValueError:
+        return None
+
+
 def is_tunnel(uri: str) -> bool:
-    host = urlsplit(uri).hostname or ""
-    return any(host == domain or host.endswith(f".{domain}") for domain in TUNNEL_DOMAINS)
+    name = host(uri) or ""
+    return any(name == domain or name.endswith(f".{domain}") for domain in TUNNEL_DOMAINS)
 
 
 def default_certificate(uri: str) -> str:
@@ -65,8 +74,7 @@ def committed_endpoint(manifest_text: str) -> Endpoint | None:
         uri, certificate = endpoint["uri"], endpoint["sslCertificateType"]
     except (ValueError, TypeError, KeyError):
         return None
-    if not isinstance(uri, str) or not uri.startswith("https://") or \
-            certificate not in CERTIFICATES.values():
+    if not isinstance(uri, str) or not host(uri) or certificate not in CERTIFICATES.values():
         return None
     return Endpoint(uri, certificate)
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import re
 from typing import Any
-from urllib.parse import urlsplit
 
-from .manifest import CERTIFICATES, SUBSCRIPTIONS, is_tunnel
+from ..untrusted import shown
+from .manifest import CERTIFICATES, SUBSCRIPTIONS, host, is_tunnel
 from .rules import CONNECTING_WORDS, SLOT
 
 MAX_EXAMPLE_PHRASES = 3
@@ -61,7 +61,7 @@ def _locale_problems(body: dict, models: dict[str, Any]) -> list[str]:
             if not isinstance(_get(text, key), str) or not _get(text, key).strip():
                 problems.append(f"{where}.{key}: missing")
         description = _get(text, "description")
-        if isinstance(description, str) and DISCLAIMER not in " ".join(description.split()):
+        if isinstance(description, str) and DISCLAIMER not in " ".join(description.lower().split()):
             problems.append(f"{where}.description: no health disclaimer (must say the skill is "
                             f"{DISCLAIMER!r})")
         if locale in models:
@@ -73,13 +73,14 @@ def _phrase_problems(where: str, phrases: Any, model: Any) -> list[str]:
     if not isinstance(phrases, list) or not 1 <= len(phrases) <= MAX_EXAMPLE_PHRASES:
         return [f"{where}.examplePhrases: between 1 and {MAX_EXAMPLE_PHRASES} phrases"]
     problems = []
-    if len(set(phrases)) != len(phrases):
+    texts = [phrase for phrase in phrases if isinstance(phrase, str)]
+    if len(set(texts)) != len(texts):
         problems.append(f"{where}.examplePhrases: a phrase is given twice")
     for phrase in phrases:
         if not isinstance(phrase, str) or not _understood(phrase, model):
-            problems.append(f"{where}.examplePhrases: {phrase!r} is not \"Alexa, <launch word> "
-                            "<invocation name>\" followed by nothing or by one of the model's "
-                            "sample utterances with real slot values")
+            problems.append(f"{where}.examplePhrases: {shown(phrase)} is not \"Alexa, <launch "
+                            "word> <invocation name>\" followed by nothing or by one of the "
+                            "model's sample utterances with real slot values")
     return problems
 
 
@@ -145,8 +146,8 @@ def _privacy_problems(body: dict) -> list[str]:
         problems.append(f"privacyAndCompliance.usesPersonalInfo: must be true, the skill asks "
                         f"for {', '.join(personal)}")
     if privacy.get("usesPersonalInfo") is True or privacy.get("isChildDirected") is True:
-        published = _get(body, "publishingInformation", "locales") or {}
-        for locale in published:
+        published = _get(body, "publishingInformation", "locales")
+        for locale in published if isinstance(published, dict) else ():
             url = _get(privacy, "locales", locale, "privacyPolicyUrl")
             if not isinstance(url, str) or not url.startswith("https://"):
                 problems.append(f"privacyAndCompliance.locales.{locale}.privacyPolicyUrl: "
@@ -161,10 +162,10 @@ def _endpoint_problems(body: dict) -> list[str]:
         return ["apis.custom.endpoint: missing"]
     uri, certificate = endpoint.get("uri"), endpoint.get("sslCertificateType")
     problems = []
-    if not isinstance(uri, str) or urlsplit(uri).scheme != "https" or not urlsplit(uri).hostname:
-        problems.append(f"apis.custom.endpoint.uri: {uri!r} is not an https:// address")
+    if not isinstance(uri, str) or not host(uri):
+        problems.append(f"apis.custom.endpoint.uri: {shown(uri)} is not an https:// address")
     if certificate not in CERTIFICATES.values():
-        problems.append(f"apis.custom.endpoint.sslCertificateType: {certificate!r}, expected "
+        problems.append(f"apis.custom.endpoint.sslCertificateType: {shown(certificate)}, expected "
                         f"{' or '.join(CERTIFICATES.values())}")
     elif isinstance(uri, str) and is_tunnel(uri) and certificate != CERTIFICATES["wildcard"]:
         problems.append(f"apis.custom.endpoint.sslCertificateType: {uri} is a tunnel's address, "
