@@ -5,12 +5,13 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 from ..content.loader import ContentError, display_path, load_catalog
 from ..untrusted import shown
 from .build import build_model, model_files, stale_files
-from .definitions import load_definitions
+from .definitions import Definitions, load_definitions
 from .manifest import (
     CERTIFICATES,
     PLACEHOLDER,
@@ -47,10 +48,7 @@ def build_package(routines: Sequence[Path], package: Path | None, check: bool,
     model = build_model(definitions, catalog)
     endpoint = choose_endpoint(package, uri, certificate)
     manifest = build_manifest(publishing, definitions.locales, endpoint)
-    understood = {intent.name: intent.understood for intent in definitions.intents}
-    problems = [f"model: {problem}" for problem in model_problems(model, understood)]
-    problems += [f"skill.json: {problem}" for problem in manifest_problems(
-        manifest, dict.fromkeys(definitions.locales, model))]
+    problems = package_problems(definitions, model, manifest)
     for problem in problems:
         print(problem, file=sys.stderr)
     if problems:
@@ -58,6 +56,15 @@ def build_package(routines: Sequence[Path], package: Path | None, check: bool,
     files = {manifest_path(package): manifest_text(manifest),
              **model_files(definitions, catalog, package)}
     return check_files(files) if check else write_files(files, endpoint)
+
+
+def package_problems(definitions: Definitions, model: dict[str, Any],
+                     manifest: dict[str, Any]) -> list[str]:
+    """Amazon's rules for the model (every locale has the same one) and for the manifest."""
+    understood = {intent.name: intent.understood for intent in definitions.intents}
+    return [*(f"model: {problem}" for problem in model_problems(model, understood)),
+            *(f"skill.json: {problem}" for problem in manifest_problems(
+                manifest, dict.fromkeys(definitions.locales, model)))]
 
 
 def uri_problem(uri: str) -> str | None:
