@@ -6,7 +6,9 @@ from __future__ import annotations
 import copy
 import dataclasses
 import json
+import os
 import shutil
+import subprocess
 from collections.abc import Iterator
 from typing import Any
 
@@ -14,6 +16,7 @@ import pytest
 from ask_sdk_model_runtime.exceptions import SerializationException
 from ask_sdk_model_runtime.serializer import DefaultSerializer
 
+from skill.cli import main
 from skill.model.definitions import load_definitions
 from skill.model.manifest import PLACEHOLDER, Endpoint, build_manifest
 from skill.model.manifest_rules import manifest_problems
@@ -276,6 +279,23 @@ def test_hostile_manifests_are_problems_not_crashes():
 
 # build-model: writes the package, keeps the endpoint, and --check covers the manifest.
 
+@pytest.fixture
+def build(monkeypatch, capsys):
+    """`python -m skill build-model ARGS` in this process (the subprocess form is slower)."""
+    for name in list(os.environ):
+        if name.startswith(("STRETCH_COACH_", "ALEXA_")):
+            monkeypatch.delenv(name)
+
+    def build(*args: str) -> subprocess.CompletedProcess:
+        try:
+            status = main(["build-model", *args])
+        except SystemExit as exit_:  # argparse refusing an option
+            status = exit_.code
+        out, err = capsys.readouterr()
+        return subprocess.CompletedProcess(args, status, out, err)
+    return build
+
+
 def test_a_hand_edited_manifest_is_stale_and_a_rebuild_restores_it(tmp_path):
     out = tmp_path / "package"
     shutil.copytree(PACKAGE, out)
@@ -289,28 +309,29 @@ def test_a_hand_edited_manifest_is_stale_and_a_rebuild_restores_it(tmp_path):
     assert (out / "skill.json").read_text() == (PACKAGE / "skill.json").read_text()
 
 
-def test_the_endpoint_comes_from_the_options_and_survives_a_rebuild(tmp_path):
+def test_the_endpoint_comes_from_the_options_and_survives_a_rebuild(tmp_path, build):
     out = tmp_path / "package"
     shutil.copytree(PACKAGE, out)
     tunnel = "https://calm-legs-42.ngrok-free.app/"
-    assert run("build-model", "--out", str(out), "--endpoint", tunnel).returncode == 0
-    assert run("build-model", "--out", str(out)).returncode == 0  # keeps what skill.json says
+    assert build("--out", str(out), "--endpoint", tunnel).returncode == 0
+    assert build("--out", str(out)).returncode == 0  # keeps what skill.json says
     manifest = json.loads((out / "skill.json").read_text())["manifest"]
     expected = {"uri": tunnel, "sslCertificateType": "Wildcard"}  # a tunnel's is wildcard
     assert manifest["apis"]["custom"]["endpoint"] == manifest["events"]["endpoint"] == expected
-    assert run("build-model", "--check", "--out", str(out)).returncode == 0
-    own = run("build-model", "--out", str(out), "--endpoint", "https://coach.example.org/alexa")
+    assert build("--check", "--out", str(out)).returncode == 0
+    own = build("--out", str(out), "--endpoint", "https://coach.example.org/alexa")
     assert own.returncode == 0 and "placeholder" not in own.stderr
     manifest = json.loads((out / "skill.json").read_text())["manifest"]
     assert manifest["apis"]["custom"]["endpoint"] == {
         "uri": "https://coach.example.org/alexa", "sslCertificateType": "Trusted"}
-    assert run("build-model", "--out", str(out), "--certificate", "wildcard").returncode == 0
+    assert build("--out", str(out), "--certificate", "wildcard").returncode == 0
     manifest = json.loads((out / "skill.json").read_text())["manifest"]
     assert manifest["apis"]["custom"]["endpoint"]["sslCertificateType"] == "Wildcard"
 
 
-def test_a_rebuild_without_an_endpoint_says_the_placeholder_must_be_replaced(tmp_path):
-    result = run("build-model", "--out", str(tmp_path))
+def test_a_rebuild_without_an_endpoint_says_the_placeholder_must_be_replaced(tmp_path,
+                                                                             build):
+    result = build("--out", str(tmp_path))
     assert result.returncode == 0
     assert "the endpoint is the placeholder https://stretch-coach.example.com/" in result.stderr
 
@@ -325,9 +346,9 @@ def test_a_rebuild_without_an_endpoint_says_the_placeholder_must_be_replaced(tmp
      "is a tunnel's address, served under a wildcard certificate", 1),
     (["--certificate", "selfsigned"], "invalid choice", 2),
 ])
-def test_bad_endpoint_options_are_refused_and_nothing_is_written(tmp_path, options, words,
-                                                                 status):
-    result = run("build-model", "--out", str(tmp_path), *options)
+def test_bad_endpoint_options_are_refused_and_nothing_is_written(tmp_path, build, options,
+                                                                 words, status):
+    result = build("--out", str(tmp_path), *options)
     assert result.returncode == status and words in result.stderr, result.stderr
     assert "Traceback" not in result.stderr and not any(tmp_path.iterdir())
 
