@@ -7,8 +7,8 @@ import logging
 import sys
 from pathlib import Path
 
-from .content.loader import ContentError, check_content, display_path, load_catalog
-from .settings import Settings, SettingsError, bundled
+from .content.loader import ContentError, check_content
+from .settings import Settings, SettingsError
 from .store.database import StoreError, open_database, shown_url
 
 log = logging.getLogger("skill")
@@ -41,11 +41,17 @@ def main(argv: list[str] | None = None) -> int:
     validate.set_defaults(run=run_validate)
 
     build = commands.add_parser("build-model",
-                                help="generate interaction_model/*.json from the routines")
+                                help="generate the skill package (interaction_model/) from the "
+                                     "routines")
     build.add_argument("--check", action="store_true",
                        help="only check that the committed files are current; non-zero if not")
     build.add_argument("--out", type=Path, default=None,
-                       help="folder for the model files (default: interaction_model/)")
+                       help="the skill package folder (default: interaction_model/)")
+    build.add_argument("--endpoint", metavar="https://...",
+                       help="the skill's HTTPS address (default: the one in skill.json)")
+    build.add_argument("--certificate", choices=("trusted", "wildcard"),
+                       help="the endpoint's certificate: wildcard for a tunnel's address "
+                            "(default: guessed from the address)")
     build.set_defaults(run=run_build_model)
 
     chat = commands.add_parser("chat", help="talk to the skill as the developer console does")
@@ -83,37 +89,9 @@ def run_validate(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def run_build_model(args: argparse.Namespace, settings: Settings) -> int:
-    from .model.build import build_model, model_files, stale_files
-    from .model.definitions import load_definitions
-    from .model.rules import model_problems
+    from .model.command import build_package
 
-    try:
-        catalog = load_catalog(settings.routines)
-    except ContentError as error:
-        print(f"error: the routines are invalid:\n{error}", file=sys.stderr)
-        return 1
-    definitions = load_definitions()
-    problems = model_problems(build_model(definitions, catalog),
-                              {intent.name: intent.understood for intent in definitions.intents})
-    for problem in problems:
-        print(f"model: {problem}", file=sys.stderr)
-    if problems:
-        return 1
-    files = model_files(definitions, catalog, args.out or bundled("interaction_model"))
-    if args.check:
-        stale = stale_files(files)
-        for difference in stale:
-            print(difference, file=sys.stderr)
-        if stale:
-            print("run `python -m skill build-model` and commit the result", file=sys.stderr)
-            return 1
-        print(f"{len(files)} model files are current")
-        return 0
-    for path, text in files.items():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-        print(f"wrote {display_path(path)}")
-    return 0
+    return build_package(settings.routines, args.out, args.check, args.endpoint, args.certificate)
 
 
 def run_db(args: argparse.Namespace, settings: Settings) -> int:

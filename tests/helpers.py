@@ -24,7 +24,8 @@ from skill.simulator.envelopes import Resolution, Session, slot
 ROOT = Path(__file__).resolve().parents[1]
 ROUTINES = ROOT / "routines"
 FIXTURES = ROOT / "tests" / "fixtures"
-MODELS = ROOT / "interaction_model"
+PACKAGE = ROOT / "interaction_model"
+MODELS = PACKAGE / "interactionModels" / "custom"
 SERVER_SETTINGS = {"HOST", "PORT", "WEB_CONCURRENCY", "LOG_LEVEL"}
 
 

@@ -12,7 +12,7 @@ from skill.model.build import build_model
 from skill.model.definitions import load_definitions
 from skill.model.rules import invocation_problems, model_problems
 
-from .helpers import MODELS, ROUTINES, committed, good, run, understood
+from .helpers import PACKAGE, ROUTINES, committed, good, run, understood
 
 LOCALES = ("en-US", "en-GB", "en-CA", "en-AU", "en-IN")
 
@@ -21,10 +21,10 @@ def language(model: dict) -> dict:
     return model["interactionModel"]["languageModel"]
 
 
-def test_the_committed_models_are_current():
+def test_the_committed_package_is_current():
     result = run("build-model", "--check")
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "5 model files are current"
+    assert result.stdout.strip() == "the skill package is current: skill.json and 5 model files"
 
 
 @pytest.mark.parametrize("locale", LOCALES)
@@ -56,22 +56,24 @@ def test_a_new_routine_makes_the_committed_model_stale(tmp_path):
     routines = tmp_path / "routines"
     shutil.copytree(ROUTINES, routines)
     good(routines, "calf-raise", name="Calf raise", synonym="heel lift")
-    out = tmp_path / "models"
-    shutil.copytree(MODELS, out)
+    out = tmp_path / "package"
+    shutil.copytree(PACKAGE, out)
     stale = run("build-model", "--check", "--out", str(out),
                 env={"STRETCH_COACH_ROUTINES": str(routines)})
     assert stale.returncode == 1
-    assert f"{out}/en-US.json: stale" in stale.stderr
+    assert f"{out}/interactionModels/custom/en-US.json: stale" in stale.stderr
     assert '"id": "calf-raise"' in stale.stderr
     assert run("build-model", "--out", str(out),
                env={"STRETCH_COACH_ROUTINES": str(routines)}).returncode == 0
-    values = language(json.loads((out / "en-GB.json").read_text()))["types"][0]["values"]
+    models = out / "interactionModels" / "custom"
+    values = language(json.loads((models / "en-GB.json").read_text()))["types"][0]["values"]
     assert "calf-raise" in [value["id"] for value in values]
 
 
 def test_a_missing_model_file_is_named(tmp_path):
     result = run("build-model", "--check", "--out", str(tmp_path))
-    assert result.returncode == 1 and f"{tmp_path}/en-US.json: missing" in result.stderr
+    missing = f"{tmp_path}/interactionModels/custom/en-US.json: missing"
+    assert result.returncode == 1 and missing in result.stderr
 
 
 @pytest.mark.parametrize(("name", "words"), [

@@ -13,13 +13,14 @@ pytest.importorskip("hatchling", reason="building the wheel needs hatchling (pip
 
 CHECK = """
 import skill, skill.settings
+from skill.model.package import model_path, package_folder
 from skill.content.loader import load_catalog
 settings = skill.settings.Settings.from_env({})
 catalog = load_catalog(settings.routines)
 print(skill.__file__)
 print(settings.routines[0])
 print(len(catalog))
-print((skill.settings.bundled("interaction_model") / "en-US.json").is_file())
+print(model_path(package_folder(), "en-US").is_file())
 """
 
 

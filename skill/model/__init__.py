@@ -1,1 +1,2 @@
-"""The Alexa interaction model: intent definitions (data) joined with the routines."""
+"""The skill package: the interaction model (intent definitions joined with the routines) and
+the manifest (publishing.yaml), with the rules each must follow."""

@@ -11,6 +11,7 @@ from ..alexa.intents import ROUTINE_SLOT_TYPE
 from ..content.catalog import Catalog
 from ..content.loader import display_path
 from .definitions import Definitions
+from .package import model_path
 
 
 def build_model(definitions: Definitions, catalog: Catalog) -> dict[str, Any]:
@@ -37,10 +38,11 @@ def model_text(model: dict[str, Any]) -> str:
     return json.dumps(model, indent=2, ensure_ascii=False) + "\n"
 
 
-def model_files(definitions: Definitions, catalog: Catalog, folder: Path) -> dict[Path, str]:
-    """Each locale's file and its contents (the same model: every locale is English)."""
+def model_files(definitions: Definitions, catalog: Catalog, package: Path) -> dict[Path, str]:
+    """Each locale's file in the skill package and its contents (the same model: every locale
+    is English)."""
     text = model_text(build_model(definitions, catalog))
-    return {folder / f"{locale}.json": text for locale in definitions.locales}
+    return {model_path(package, locale): text for locale in definitions.locales}
 
 
 def stale_files(expected: dict[Path, str]) -> list[str]:

@@ -10,7 +10,8 @@ from pathlib import Path
 
 from ..content.loader import ContentError
 from ..model.definitions import load_definitions
-from ..settings import Settings, bundled
+from ..model.package import model_path, package_folder
+from ..settings import Settings
 from .chat import Chat, Unreachable, http_sender, local_skill
 from .envelopes import DEFAULT_APPLICATION_ID, Device
 from .nlu import Understanding
@@ -24,7 +25,7 @@ BANNER = ("Stretch Coach simulator: talking to {url}{mode}.\n"
 
 def run_chat_session(settings: Settings, url: str | None, script: Path | None,
                      show_json: bool, realtime: bool, locale: str) -> int:
-    model_file = bundled("interaction_model") / f"{locale}.json"
+    model_file = model_path(package_folder(), locale)
     if not model_file.is_file():
         print(f"error: no interaction model at {model_file}: run `python -m skill build-model`",
               file=sys.stderr)
