@@ -1,4 +1,3 @@
-# syntax=docker/dockerfile:1
 # Stretch Coach on gunicorn: the wheel is built in one stage and installed in a small runtime
 # stage with no compiler or build tool, run as an unprivileged user. README: "In a container".
 
