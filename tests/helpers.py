@@ -84,6 +84,11 @@ def good(folder: Path, routine_id: str = "test-stretch", name: str = "Test stret
     return write(folder, routine_id, GOOD.format(id=routine_id, name=name, synonym=synonym))
 
 
+def break_lengths(ssml: str) -> list[float]:
+    """Seconds of each <break> in `ssml`, in order."""
+    return [float(s) for s in re.findall(r'<break time="(\d+(?:\.\d+)?)s"/>', ssml)]
+
+
 def hold_silences(speech: str) -> list[float]:
     """Seconds of each silence heard, in order."""
     return [float(s) for s in re.findall(r"\[(\d+(?:\.\d+)?) s\]", speech)]

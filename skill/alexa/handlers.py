@@ -246,6 +246,7 @@ EVENTS: dict[str, Event] = {
     intents.FALLBACK: Coach.fallback,
     intents.PAIN: Coach.hurts,
     intents.DELETE_PROGRESS: Coach.forget,
+    intents.WAIT: Coach.wait,
 }
 
 SLOTTED_HANDLERS = {

@@ -26,6 +26,7 @@ PAUSE = "AMAZON.PauseIntent"
 RESUME = "AMAZON.ResumeIntent"
 YES = "AMAZON.YesIntent"
 NO = "AMAZON.NoIntent"
+WAIT = "WaitIntent"
 PROGRESS = "ProgressIntent"
 DELETE_PROGRESS = "DeleteProgressIntent"
 

@@ -14,7 +14,8 @@ from .replies import Effect, History, Line, Reply, about
 from .state import PartCount, Place, Question, State
 
 # Questions a "help" or a side question can interrupt and then ask again as they were.
-KEPT_QUESTIONS = (Question.NEXT, Question.CONTINUE, Question.ANOTHER, Question.RESUME)
+KEPT_QUESTIONS = (Question.NEXT, Question.CONTINUE, Question.ANOTHER, Question.RESUME,
+                  Question.STEP)
 
 
 class Coach:
@@ -43,9 +44,10 @@ class Coach:
         return Reply((Line("safety_note"), *reply.lines), reply.ask, reply.state, effects)
 
     def list_routines(self, state: State) -> Reply:
-        if state.place and not state.finished:
-            return self._menu(state, tail=(about("menu_resume", state.place),))
-        return self._menu(state)
+        """Every routine, grouped by kind (the welcome only sums them up)."""
+        tail = (about("menu_resume", state.place),) if state.place and not state.finished else ()
+        return Reply((Line("menu_full"), *tail), Question.CHOOSE,
+                     State(state.place, Question.CHOOSE))
 
     def start(self, state: State, routine: Routine | None, heard: str = "") -> Reply:
         if routine is None:
@@ -60,11 +62,13 @@ class Coach:
         """About `routine` if named, else what is left of the current one, else the range."""
         if routine:
             line = Line("duration", routine)
+        elif state.finished:
+            line = about("finished", state.place)
         elif state.place:
             line = about("remaining", state.place)
         else:
             line = Line("durations")
-        return self._keep_place(state, line) if state.place else self._menu(state, line)
+        return self._answer(state, line)
 
     def hurts(self, state: State) -> Reply:
         """Stop, give the safety advice, and offer cramp relief unless that is what hurt."""
@@ -106,9 +110,12 @@ class Coach:
         if not state.place:
             return self._no_routine(state)
         routine = state.place.routine
-        if number is None or not 1 <= number <= len(routine.steps):
-            key = "no_such_step" if number is not None else "which_step"
-            return self._keep_place(state, Line(key, routine, state.place, heard=str(number)))
+        if number is None:
+            return Reply((about("which_step", state.place),), Question.STEP,
+                         State(state.place, Question.STEP, state.offer))
+        if not 1 <= number <= len(routine.steps):
+            return self._keep_place(state, Line("no_such_step", routine, state.place,
+                                                heard=str(number)))
         return self._speak(Place(routine, number - 1))
 
     def start_over(self, state: State) -> Reply:
@@ -137,10 +144,15 @@ class Coach:
     # Memory.
 
     def progress(self, state: State, progress: Progress) -> Reply:
-        line = Line("progress", progress=progress)
-        if state.asked is None and not state.place:  # asked in one go: a short answer
-            return Reply((line,), None, State())
-        return self._keep_place(state, line) if state.place else self._menu(state, line)
+        return self._answer(state, Line("progress", progress=progress))
+
+    def wait(self, state: State) -> Reply:
+        """About a minute of quiet, the place kept, then the question still open."""
+        lines = (Line("take_your_time"), Line("waiting"))
+        if state.place or state.offer:
+            return self._keep_place(state, *lines)
+        return Reply(lines, state.asked or Question.CHOOSE,
+                     State(asked=state.asked or Question.CHOOSE))
 
     def forget(self, state: State) -> Reply:
         """Ask before deleting everything remembered about the person."""
@@ -161,6 +173,8 @@ class Coach:
         if state.asked == Question.FORGET:
             return Reply((Line("forgotten"), Line("goodbye")), None, State(),
                          frozenset({Effect.FORGET_PERSON}))
+        if state.asked == Question.STEP:
+            return self.help(state)
         return self._menu(state) if state.asked == Question.CHOOSE else self.fallback(state)
 
     def no(self, state: State) -> Reply:
@@ -169,6 +183,9 @@ class Coach:
                               effects=frozenset({Effect.FORGET_PLACE}))
         if state.asked in (Question.NEXT, Question.CONTINUE, Question.RESUME):
             return Reply((Line("no_rush"),), state.asked, state)
+        if state.asked == Question.STEP:
+            ask = self._question_at(state.place)
+            return Reply((Line("no_rush"),), ask, State(state.place, ask))
         if state.asked == Question.FORGET:
             kept = Line("kept")
             return self._keep_place(state, kept) if state.place else self._menu(state, kept)
@@ -179,6 +196,10 @@ class Coach:
     def help(self, state: State) -> Reply:
         if not state.place:
             return Reply((Line("help_menu"),), Question.CHOOSE, State(asked=Question.CHOOSE))
+        if state.finished:
+            return self._keep_place(state, about("help_finished", state.place))
+        if state.asked == Question.STEP:
+            return self._keep_place(state, about("help_step", state.place))
         return self._keep_place(state, about("help_routine", state.place))
 
     def fallback(self, state: State) -> Reply:
@@ -199,18 +220,29 @@ class Coach:
         """Speak `place`; at the routine's end, close it, offer another and, if the person
         `arrived` here (rather than hearing it again), count it as finished."""
         lines = (*lead, about("step", place))
-        last_part = place.part + 1 == self.part_count(place)
-        if not (last_part and place.last):
-            ask = Question.NEXT if last_part else Question.CONTINUE
+        ask = self._question_at(place)
+        if ask != Question.ANOTHER:
             return Reply(lines, ask, State(place, ask))
         effects = frozenset({Effect.FINISHED}) if arrived else frozenset()
-        return Reply((*lines, about("close", place)), Question.ANOTHER,
-                     State(place, Question.ANOTHER), effects)
+        return Reply((*lines, about("close", place)), ask, State(place, ask), effects)
+
+    def _question_at(self, place: Place) -> Question:
+        """What is asked once `place` has been spoken: go on, carry on, or another routine."""
+        if place.part + 1 < self.part_count(place):
+            return Question.CONTINUE
+        return Question.ANOTHER if place.last else Question.NEXT
 
     def _menu(self, state: State, *lead: Line, tail: tuple[Line, ...] = (),
               effects: frozenset[Effect] = frozenset()) -> Reply:
         return Reply((*lead, Line("menu"), *tail), Question.CHOOSE,
                      State(state.place, Question.CHOOSE), effects)
+
+    def _answer(self, state: State, line: Line) -> Reply:
+        """An answer to a side question: alone if asked in one go (a one-shot), else with the
+        place and its question kept, or the menu's question."""
+        if state.asked is None and not state.place:
+            return Reply((line,), None, State())
+        return self._keep_place(state, line) if state.place else self._menu(state, line)
 
     def _relief(self) -> Routine | None:
         """The routine offered to someone with a cramp, if the content has one."""
@@ -219,8 +251,9 @@ class Coach:
     def _no_routine(self, state: State) -> Reply:
         return self._menu(state, Line("no_routine_yet"))
 
-    @staticmethod
-    def _keep_place(state: State, *lines: Line) -> Reply:
+    def _keep_place(self, state: State, *lines: Line) -> Reply:
         """Say `lines` and re-ask the question still open, so the place and its question stay."""
-        pending = state.asked if state.asked in KEPT_QUESTIONS else Question.NEXT
+        pending = state.asked
+        if pending not in KEPT_QUESTIONS:
+            pending = self._question_at(state.place) if state.place else Question.RESUME
         return Reply(lines, pending, State(state.place, pending, state.offer))

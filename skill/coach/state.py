@@ -33,6 +33,7 @@ class Question(enum.StrEnum):
     RESUME = "resume"
     RELIEF = "relief"
     FORGET = "forget"
+    STEP = "step"
     ANYTHING = "anything"
 
 

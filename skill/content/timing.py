@@ -17,6 +17,8 @@ MAX_BREAK_SECONDS = 10
 SHORT_COUNTDOWN = 3
 LONG_COUNTDOWN = 5
 LONG_HOLD = 20
+# "Give me a minute": the quiet kept before asking whether the person is ready.
+WAIT_SECONDS = 60
 # Alexa speaks about 150 words a minute; a cue ("Round 2 of 3.", "And release.") about a second.
 WORDS_PER_SECOND = 2.5
 CUE_SECONDS = 1.0

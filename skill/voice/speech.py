@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+from collections import Counter
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -66,8 +68,8 @@ class Speech:
         self.phrases = phrases or Phrases.load()
         # Stretches first, then massage, then tips: the order someone in pain wants them.
         ordered = sorted(catalog, key=lambda routine: list(Kind).index(routine.kind))
-        self._menu = ssml.text(self.phrases(
-            "menu", names=spoken_list([mid_sentence(r.name) for r in ordered]))) if ordered else ""
+        self._menus = {"menu": ssml.text(self._menu_short(ordered)),
+                       "menu_full": ssml.text(self._menu_full(ordered))}
         example = mid_sentence(ordered[0].name) if ordered else ""
         lengths = sorted(timing.routine_seconds(routine) for routine in catalog) or [0]
         self._general_params = {"example": example, "shortest": self._minutes(lengths[0]),
@@ -101,8 +103,10 @@ class Speech:
     def _line(self, line: Line) -> str:
         if line.key == "step":
             return self._parts[line.routine.id, line.place.step][line.place.part]
-        if line.key == "menu":
-            return self._menu
+        if line.key in self._menus:
+            return self._menus[line.key]
+        if line.key == "waiting":
+            return ssml.silence(timing.WAIT_SECONDS)
         if line.key == "intro":
             return self._intros[line.routine.id]
         if line.key == "progress":
@@ -126,6 +130,20 @@ class Speech:
             "duration": self._minutes(timing.routine_seconds(routine)),
             "remaining": self._minutes(timing.routine_seconds(routine, step)),
         }
+
+    def _menu_short(self, ordered: list[Routine]) -> str:
+        """The routines summed up by kind: "3 stretches, a massage and 5 sets of tips"."""
+        kinds = Counter(routine.kind for routine in ordered)
+        summary = [self.phrases(f"kinds.{kind}.{'one' if count == 1 else 'many'}", count=count)
+                   for kind, count in kinds.items()]
+        return self.phrases("menu", kinds=spoken_list(summary)) if summary else ""
+
+    def _menu_full(self, ordered: list[Routine]) -> str:
+        """Every routine by name, grouped by kind."""
+        groups = [self.phrases("menu_group", heading=self.phrases(f"kinds.{kind}.heading"),
+                               names=spoken_list([mid_sentence(r.name) for r in group]))
+                  for kind, group in itertools.groupby(ordered, key=lambda r: r.kind)]
+        return " ".join(groups)
 
     def _progress(self, progress: Progress) -> str:
         """The week in a sentence or two: how many, on how many days, which, and the streak."""
