@@ -14,13 +14,18 @@ class Kind(enum.StrEnum):
 
 @dataclass(frozen=True)
 class Step:
-    """One instruction, optionally timed: a hold of `hold` seconds, `reps` rounds, per side."""
+    """One instruction, optionally timed: a hold of `hold` seconds (up to `hold_up_to` where the
+    article gives a range), `reps` rounds, per side; with seconds to get into position before
+    the first hold, to switch sides, and to rest between rounds."""
 
     say: str
     hold: int | None = None
     reps: int = 1
     sides: tuple[str, ...] = ()
     rest: int = 0
+    get_ready: int = 0
+    switch: int = 0
+    hold_up_to: int | None = None
 
     @property
     def timed(self) -> bool:

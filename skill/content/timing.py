@@ -68,7 +68,58 @@ class RestStart:
     pass
 
 
-Event = Silence | Countdown | Halfway | HoldStart | Release | RoundStart | SideStart | RestStart
+@dataclass(frozen=True)
+class GetReady:
+    """After the instruction, before the first hold: time to get into position."""
+
+
+@dataclass(frozen=True)
+class SwitchSides:
+    pass
+
+
+Event = (Silence | Countdown | Halfway | HoldStart | Release | RoundStart | SideStart
+         | RestStart | GetReady | SwitchSides)
+
+
+@dataclass(frozen=True)
+class Pace:
+    """How a person likes to be coached: how long to move between holds (an index into
+    PACE_FACTORS), and where an article gives a range, how long to hold (an index into the
+    range's HOLD_LENGTHS). Neither ever changes an article's fixed hold."""
+
+    speed: int = 1
+    hold: int = 0
+
+    @property
+    def factor(self) -> float:
+        return PACE_FACTORS[self.speed]
+
+    def transition(self, seconds: int) -> int:
+        """Seconds to move, at this pace: never less than one if the content asks for any."""
+        return max(1, round(seconds * self.factor)) if seconds else 0
+
+    def hold_seconds(self, step: Step) -> int:
+        """The hold, picked within its range if the content gives one."""
+        if step.hold is None or step.hold_up_to is None:
+            return step.hold or 0
+        share = self.hold / (HOLD_LENGTHS - 1)
+        return round(step.hold + (step.hold_up_to - step.hold) * share)
+
+    def changed(self, speed: int = 0, hold: int = 0) -> Pace:
+        """This pace moved `speed` and `hold` notches, staying within the bounds."""
+        return Pace(min(max(self.speed + speed, 0), len(PACE_FACTORS) - 1),
+                    min(max(self.hold + hold, 0), HOLD_LENGTHS - 1))
+
+
+# Quicker, normal, slower, slowest: what "faster" and "slower" move between. Rests and moves
+# scale; holds never do.
+PACE_FACTORS = (0.5, 1.0, 1.5, 2.0)
+# A ranged hold ("half a minute to a minute") is held at its shortest, middle or longest.
+HOLD_LENGTHS = 3
+# The slowest pace and the longest holds: the most silence a step can ask for, which is what
+# decides where a long step is split across responses (so every pace splits it alike).
+SLOWEST = Pace(len(PACE_FACTORS) - 1, HOLD_LENGTHS - 1)
 
 
 def break_chunks(seconds: int) -> list[int]:
@@ -95,40 +146,53 @@ def hold(seconds: int) -> Iterator[Event]:
     yield Release()
 
 
-def step_events(step: Step) -> Iterator[Event]:
-    """The timed part of `step`: each round, each side, a hold, and rests between rounds."""
+def step_events(step: Step, pace: Pace = Pace()) -> Iterator[Event]:
+    """The timed part of `step`: time to get ready, then each round (with a rest between
+    rounds), each side (with time to switch between them), and a hold."""
     if step.hold is None:
         return
+    seconds = pace.hold_seconds(step)
+    if step.get_ready:
+        yield GetReady()
+        yield Silence(pace.transition(step.get_ready))
     for number in range(1, step.reps + 1):
         if step.reps > 1:
             yield RoundStart(number, step.reps)
         for index, side in enumerate(step.sides):
+            if index and step.switch:
+                yield SwitchSides()
+                yield Silence(pace.transition(step.switch))
             yield SideStart(side, first=index == 0)
-            yield from hold(step.hold)
+            yield from hold(seconds)
         if not step.sides:
-            yield from hold(step.hold)
+            yield from hold(seconds)
         if step.rest and number < step.reps:
             yield RestStart()
-            yield Silence(step.rest)
+            yield Silence(pace.transition(step.rest))
 
 
-def silent_seconds(step: Step) -> int:
-    """Seconds of silence `step` asks for: holds on every side of every round, and rests."""
-    return sum(event.seconds for event in step_events(step) if isinstance(event, Silence))
+def hold_seconds(step: Step, pace: Pace = Pace()) -> int:
+    """Seconds spent holding in `step`: every side of every round, no moving or resting."""
+    return pace.hold_seconds(step) * step.reps * max(1, len(step.sides)) if step.timed else 0
+
+
+def silent_seconds(step: Step, pace: Pace = Pace()) -> int:
+    """Seconds of silence `step` asks for: holds, and the time to move and rest between them."""
+    return sum(event.seconds for event in step_events(step, pace) if isinstance(event, Silence))
 
 
 def speaking_seconds(text: str) -> float:
     return len(text.split()) / WORDS_PER_SECOND
 
 
-def routine_seconds(routine: Routine, from_step: int = 0) -> float:
+def routine_seconds(routine: Routine, from_step: int = 0, pace: Pace = Pace()) -> float:
     """A fair estimate of a routine's length from step index `from_step` on: its silences
     plus reading its steps aloud."""
-    return sum(step_seconds(step) for step in routine.steps[from_step:])
+    return sum(step_seconds(step, pace) for step in routine.steps[from_step:])
 
 
-def step_seconds(step: Step) -> float:
+def step_seconds(step: Step, pace: Pace = Pace()) -> float:
     """Silences, cues and the instruction read aloud."""
-    events = list(step_events(step))
+    events = list(step_events(step, pace))
     cues = sum(1 for event in events if not isinstance(event, Silence))
-    return silent_seconds(step) + cues * CUE_SECONDS + speaking_seconds(step.say)
+    return silent_seconds(step, pace) + cues * CUE_SECONDS + speaking_seconds(step.say)
