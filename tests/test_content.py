@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -9,7 +10,7 @@ import pytest
 from skill.content.loader import ContentError, check_content, load_catalog
 from skill.content.routines import Kind
 
-from .helpers import GOOD, ROUTINES, good, write
+from .helpers import GOOD, ROUTINES, good, run, write
 
 
 def problems_in(*paths: Path) -> list[str]:
@@ -87,6 +88,19 @@ def test_a_wrong_type_names_file_and_field(tmp_path):
     (("synonyms: [testing]", "synonyms: [the]"), "synonyms[0]", "has no words left"),
     (("id: test-stretch", "id: Test Stretch"), "id", "expected a lower-case-hyphenated id"),
     (("id: test-stretch", "id: other"), "id", "'other' does not match the file name"),
+    (("reps: 2", "reps: 2\n    sides: [left, left]"), "steps[1].sides[1]",
+     "'left' is already in the list"),
+    (("reps: 2", "reps: 2\n    sides: [a, b, c, d, e]"), "steps[1].sides",
+     "expected at most 4 sides, got 5"),
+    (("hold: 8", "hold: .inf"), "steps[1].hold", "expected seconds, got inf"),
+    (("steps:", "per_turn: 6\nsteps:"), "per_turn", "expected 1 to 5 steps per turn, got 6"),
+    (("summary: A test routine.", "summary: " + "word " * 61), "summary",
+     "too long to speak well: 304 characters, at most 300"),
+    (("  - say: Get ready.", "  - say: Get ready.\n" * 50), "steps", "at most 50 steps, got 51"),
+    (("synonyms: [testing]", "synonyms: [" + ", ".join(["testing"] * 21) + "]"), "synonyms",
+     "expected at most 20 synonyms, got 21"),
+    (("  - say: Get ready.", '  - say: "Get\\a ready."'), "steps[0].say",
+     "U+0007 at character 4 is a control character"),
 ])
 def test_each_mistake_is_named(tmp_path, change, field, message):
     text = good(tmp_path).read_text().replace(*change)
@@ -95,11 +109,17 @@ def test_each_mistake_is_named(tmp_path, change, field, message):
     assert any(p.startswith(f"{path}: {field}: ") and message in p for p in problems), problems
 
 
+def test_a_whole_number_written_with_a_point_is_that_number(tmp_path):
+    text = good(tmp_path).read_text().replace("hold: 8", "hold: 8.0")
+    path = write(tmp_path, "test-stretch", text)
+    assert load_catalog([path]).get("test-stretch").steps[1].hold == 8
+
+
 def test_reps_without_a_hold_is_an_error(tmp_path):
     path = write(tmp_path, "test-stretch", good(tmp_path).read_text().replace(
         "  - say: Get ready.", "  - say: Get ready.\n    reps: 3"))
     assert problems_in(path) == [
-        f"{path}: steps[0].reps: only makes sense with a hold: add 'hold' seconds"]
+        f"{path}: steps[0].reps: only makes sense with 'hold': add 'hold' too"]
 
 
 def test_every_problem_is_reported_not_just_the_first(tmp_path):
@@ -159,3 +179,134 @@ def test_load_catalog_raises_with_every_problem(tmp_path):
     with pytest.raises(ContentError) as raised:
         load_catalog([tmp_path])
     assert len(raised.value.problems) == 4  # name, kind, summary, steps
+
+
+# Hostile files: each is named with its file and field (or line), never an exception.
+
+BILLION_LAUGHS = "\n".join(
+    ["a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]"]
+    + [f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 9) + "]" for i in range(1, 9)])
+
+
+@pytest.mark.parametrize(("change", "field", "message"), [
+    (("kind: stretch", "kind: stretch\n? [a, b]\n: x"), "",
+     "line 5, column 3: not valid YAML: a key must be a plain word, not a list or a mapping"),
+    (("kind: stretch", "kind: stretch\n{a: b}: x"), "", "not a list or a mapping"),
+    (("hold: 8", "hold: " + "9" * 5000), "steps[1].hold",
+     "expected seconds, got a number 5000 characters long"),
+    (("hold: 8", "hold: 0x" + "f" * 5000), "steps[1].hold", "a number 5002 characters long"),
+    (("hold: 8", "hold: " + "1:" * 3000 + "1"), "steps[1].hold", "a number 6001 characters"),
+    (("hold: 8", "hold: !!int abc"), "steps[1].hold",
+     "expected seconds, got !!int 'abc', which is not a whole number"),
+    (("hold: 8", "hold: 0b_"), "steps[1].hold", "got !!int '0b_', which is not a whole number"),
+    (("hold: 8", "hold: !!float abc"), "steps[1].hold", "!!float 'abc', which is not a number"),
+    (("reps: 2", "reps: 0x_"), "steps[1].reps", "'0x_', which is not a whole number"),
+    (("kind: stretch", "kind: stretch\nfor_cramps: !!bool maybe"), "for_cramps",
+     "expected true or false, got !!bool 'maybe', which is not true or false"),
+    (("summary: A test routine.", "summary: !!timestamp nope"), "summary",
+     "expected text, got !!timestamp 'nope', which is not a date"),
+    (("summary: A test routine.", "summary: !!timestamp 2024-02-30"), "summary",
+     "!!timestamp '2024-02-30', which is not a date"),
+    (("hold: 8", "hold: 2024-02-30"), "steps[1].hold", "expected seconds, got '2024-02-30'"),
+    (("synonyms: [testing]", "synonyms: " + "[" * 5000 + "]" * 5000), "",
+     "not valid YAML: nested more than 20 levels deep"),
+    (("synonyms: [testing]", "synonyms:" + "".join(f"\n{' ' * i}- " for i in range(0, 200, 2))),
+     "", "nested more than 20 levels deep"),
+    (("kind: stretch", "kind: stretch\n" + BILLION_LAUGHS), "",
+     "not valid YAML: aliases (*name) are not allowed in routine files"),
+])
+def test_hostile_yaml_is_named_not_raised(tmp_path, change, field, message):
+    path = write(tmp_path, "test-stretch", good(tmp_path).read_text().replace(*change))
+    problems = problems_in(path)
+    where = f"{path}: {field}: " if field else f"{path}: "
+    assert any(p.startswith(where) and message in p for p in problems), problems
+
+
+def test_a_date_where_text_is_expected_is_just_text(tmp_path):
+    path = write(tmp_path, "test-stretch", good(tmp_path).read_text().replace(
+        "summary: A test routine.", "summary: 2024-02-30"))
+    assert load_catalog([path]).get("test-stretch").summary == "2024-02-30"
+
+
+@pytest.mark.parametrize("text", ["", "\n\n", "~\n", "null\n", "# only a comment\n", "---\n"])
+def test_a_file_without_a_routine_is_an_error(tmp_path, text):
+    path = write(tmp_path, "test-stretch", text)
+    assert problems_in(path) == [
+        f"{path}: no routine in the file: it is empty, null or only comments"]
+
+
+@pytest.mark.parametrize(("field", "escaped", "code"), [
+    ("summary", "Go\\a", "U+0007"),
+    ("summary", "Go\\0 on", "U+0000"),
+    ("safety", "Careful\\x1b[31m", "U+001B"),
+    ("summary", "Next\\N line", "U+0085"),
+    ("summary", "half \\ud800 a pair", "U+D800"),
+    ("summary", "not a character \\uFFFE", "U+FFFE"),
+    ("summary", "not a character \\uFFFF", "U+FFFF"),
+    ("summary", "delete \\x7f", "U+007F"),
+])
+def test_control_characters_in_text_are_refused(tmp_path, field, escaped, code):
+    text = good(tmp_path).read_text().replace(
+        "summary: A test routine.", f'{field}: "{escaped}"' + (
+            "\nsummary: A test routine." if field != "summary" else ""))
+    path = write(tmp_path, "test-stretch", text)
+    assert any(p.startswith(f"{path}: {field}: ") and code in p and "control character" in p
+               for p in problems_in(path)), problems_in(path)
+
+
+@pytest.mark.parametrize(("replace", "field"), [
+    (("  - say: Get ready.", '  - say: "Get\\x07 ready."'), "steps[0].say"),
+    (("reps: 2", 'reps: 2\n    sides: ["right\\0", left]'), "steps[1].sides[0]"),
+    (("kind: stretch", 'kind: stretch\nsources: ["\\x01"]'), "sources[0]"),
+    (("synonyms: [testing]", 'synonyms: ["test\\x1fing"]'), "synonyms[0]"),
+])
+def test_every_text_field_refuses_control_characters(tmp_path, replace, field):
+    path = write(tmp_path, "test-stretch", good(tmp_path).read_text().replace(*replace))
+    assert any(p.startswith(f"{path}: {field}: ") and "control character" in p
+               for p in problems_in(path)), problems_in(path)
+
+
+def test_tabs_and_line_breaks_in_text_are_ordinary_spaces(tmp_path):
+    path = write(tmp_path, "test-stretch", good(tmp_path).read_text().replace(
+        "summary: A test routine.", 'summary: "A\\ttest\\r\\nroutine."'))
+    assert load_catalog([path]).get("test-stretch").summary == "A test routine."
+
+
+def test_a_folder_or_a_large_file_named_like_a_routine_is_refused(tmp_path):
+    good(tmp_path)
+    (tmp_path / "folder.yaml").mkdir()
+    with open(tmp_path / "huge.yaml", "wb") as huge:
+        huge.truncate(10 * 1024 * 1024)  # sparse: ten megabytes that take no disk
+    problems = problems_in(tmp_path)
+    assert f"{tmp_path}/folder.yaml: not a regular file (a folder)" in problems
+    assert (f"{tmp_path}/huge.yaml: too large for a routine: 10485760 bytes, "
+            "at most 65536") in problems
+    assert len(problems) == 2
+
+
+def test_a_pipe_or_a_device_named_like_a_routine_is_refused_without_reading_it(tmp_path):
+    # In a child process with a timeout: reading either would hang or never end.
+    good(tmp_path)
+    os.mkfifo(tmp_path / "pipe.yaml")
+    (tmp_path / "zero.yaml").symlink_to("/dev/zero")
+    (tmp_path / "null.yaml").symlink_to("/dev/null")
+    result = run("validate", str(tmp_path), timeout=30)
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        f"{tmp_path}/null.yaml: not a regular file (a device)",
+        f"{tmp_path}/pipe.yaml: not a regular file (a named pipe)",
+        f"{tmp_path}/zero.yaml: not a regular file (a device)",
+        "3 problem(s) found",
+    ]
+
+
+def test_a_missing_file_is_named(tmp_path):
+    path = tmp_path / "gone.yaml"
+    assert problems_in(path) == [f"{path}: cannot read the file: No such file or directory"]
+
+
+def test_bytes_that_are_not_utf8_are_named(tmp_path):
+    path = tmp_path / "test-stretch.yaml"
+    path.write_bytes(b"id: test-stretch\nname: \xff\n")
+    (problem,) = problems_in(path)
+    assert problem.startswith(f"{path}: not UTF-8 text: ")
