@@ -1,4 +1,4 @@
-"""The command line: python -m skill serve | validate | build-model | chat."""
+"""The command line: python -m skill serve | validate | build-model | routine-schema | chat."""
 
 from __future__ import annotations
 
@@ -46,6 +46,15 @@ def main(argv: list[str] | None = None) -> int:
     build.add_argument("--out", type=Path, default=None,
                        help="folder for the model files (default: interaction_model/)")
     build.set_defaults(run=run_build_model)
+
+    schema = commands.add_parser("routine-schema",
+                                 help="generate routines/routine.schema.json, the JSON Schema "
+                                      "editors check routine files with")
+    schema.add_argument("--check", action="store_true",
+                        help="only check that the committed file is current; non-zero if not")
+    schema.add_argument("--out", type=Path, default=None,
+                        help="the file to write (default: routines/routine.schema.json)")
+    schema.set_defaults(run=run_routine_schema)
 
     chat = commands.add_parser("chat", help="talk to the skill as the developer console does")
     chat.add_argument("--url", help="a running skill (default: start one in-process, in "
@@ -102,6 +111,27 @@ def run_build_model(args: argparse.Namespace, settings: Settings) -> int:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
         print(f"wrote {display_path(path)}")
+    return 0
+
+
+def run_routine_schema(args: argparse.Namespace, settings: Settings) -> int:
+    from .content.schema import SCHEMA_FILE, schema_text
+
+    path = args.out or bundled("routines") / SCHEMA_FILE
+    text = schema_text()
+    if args.check:
+        try:
+            current = path.read_text(encoding="utf-8") == text
+        except (OSError, UnicodeDecodeError):
+            current = False
+        if not current:
+            print(f"{display_path(path)} is not current: run `python -m skill routine-schema` "
+                  "and commit the result", file=sys.stderr)
+            return 1
+        print(f"{display_path(path)} is current")
+        return 0
+    path.write_text(text, encoding="utf-8")
+    print(f"wrote {display_path(path)}")
     return 0
 
 

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
 import pytest
+import yaml
+from jsonschema import Draft7Validator
 
 from skill.content.loader import ContentError, check_content, load_catalog
 from skill.content.routines import Kind
+from skill.content.schema import MODELINE, SCHEMA_FILE, schema_text
 
 from .helpers import GOOD, ROUTINES, good, run, write
 
@@ -61,7 +65,8 @@ def test_a_wrong_type_names_file_and_field(tmp_path):
     assert problems_in(path) == [f"{path}: steps[1].hold: expected seconds, got 'eight'"]
 
 
-@pytest.mark.parametrize(("change", "field", "message"), [
+# Every mistake an author can make in one file, with where it is reported and what is said.
+MISTAKES = [
     (("hold: 8", "hold: -3"), "steps[1].hold", "expected 1 to 600 seconds, got -3"),
     (("hold: 8", "hold: 2.5"), "steps[1].hold", "expected seconds, got 2.5"),
     (("hold: 8", "hold: true"), "steps[1].hold", "expected seconds, got True"),
@@ -101,7 +106,25 @@ def test_a_wrong_type_names_file_and_field(tmp_path):
      "expected at most 20 synonyms, got 21"),
     (("  - say: Get ready.", '  - say: "Get\\a ready."'), "steps[0].say",
      "U+0007 at character 4 is a control character"),
-])
+    (("summary: A test routine.", 'summary: "Go\\a"'), "summary",
+     "U+0007 at character 3 is a control character: it cannot be spoken or shown"),
+    (("summary: A test routine.", 'summary: "Go\\0 on"'), "summary", "U+0000"),
+    (("summary: A test routine.", 'summary: Fine.\nsafety: "Careful\\x1b[31m"'), "safety",
+     "U+001B"),
+    (("summary: A test routine.", 'summary: "Next\\N line"'), "summary", "U+0085"),
+    (("summary: A test routine.", 'summary: "half \\ud800 a pair"'), "summary", "U+D800"),
+    (("summary: A test routine.", 'summary: "not a character \\uFFFE"'), "summary", "U+FFFE"),
+    (("summary: A test routine.", 'summary: "not a character \\uFFFF"'), "summary", "U+FFFF"),
+    (("summary: A test routine.", 'summary: "delete \\x7f"'), "summary", "U+007F"),
+    (("reps: 2", 'reps: 2\n    sides: ["right\\0", left]'), "steps[1].sides[0]",
+     "control character"),
+    (("kind: stretch", 'kind: stretch\nsources: ["\\x01"]'), "sources[0]", "control character"),
+    (("synonyms: [testing]", 'synonyms: ["test\\x1fing"]'), "synonyms[0]", "control character"),
+    (("name: Test stretch", 'name: "Test\\vstretch"'), "name", "U+000B"),
+]
+
+
+@pytest.mark.parametrize(("change", "field", "message"), MISTAKES)
 def test_each_mistake_is_named(tmp_path, change, field, message):
     text = good(tmp_path).read_text().replace(*change)
     path = write(tmp_path, "test-stretch", text)
@@ -235,37 +258,6 @@ def test_a_file_without_a_routine_is_an_error(tmp_path, text):
         f"{path}: no routine in the file: it is empty, null or only comments"]
 
 
-@pytest.mark.parametrize(("field", "escaped", "code"), [
-    ("summary", "Go\\a", "U+0007"),
-    ("summary", "Go\\0 on", "U+0000"),
-    ("safety", "Careful\\x1b[31m", "U+001B"),
-    ("summary", "Next\\N line", "U+0085"),
-    ("summary", "half \\ud800 a pair", "U+D800"),
-    ("summary", "not a character \\uFFFE", "U+FFFE"),
-    ("summary", "not a character \\uFFFF", "U+FFFF"),
-    ("summary", "delete \\x7f", "U+007F"),
-])
-def test_control_characters_in_text_are_refused(tmp_path, field, escaped, code):
-    text = good(tmp_path).read_text().replace(
-        "summary: A test routine.", f'{field}: "{escaped}"' + (
-            "\nsummary: A test routine." if field != "summary" else ""))
-    path = write(tmp_path, "test-stretch", text)
-    assert any(p.startswith(f"{path}: {field}: ") and code in p and "control character" in p
-               for p in problems_in(path)), problems_in(path)
-
-
-@pytest.mark.parametrize(("replace", "field"), [
-    (("  - say: Get ready.", '  - say: "Get\\x07 ready."'), "steps[0].say"),
-    (("reps: 2", 'reps: 2\n    sides: ["right\\0", left]'), "steps[1].sides[0]"),
-    (("kind: stretch", 'kind: stretch\nsources: ["\\x01"]'), "sources[0]"),
-    (("synonyms: [testing]", 'synonyms: ["test\\x1fing"]'), "synonyms[0]"),
-])
-def test_every_text_field_refuses_control_characters(tmp_path, replace, field):
-    path = write(tmp_path, "test-stretch", good(tmp_path).read_text().replace(*replace))
-    assert any(p.startswith(f"{path}: {field}: ") and "control character" in p
-               for p in problems_in(path)), problems_in(path)
-
-
 def test_tabs_and_line_breaks_in_text_are_ordinary_spaces(tmp_path):
     path = write(tmp_path, "test-stretch", good(tmp_path).read_text().replace(
         "summary: A test routine.", 'summary: "A\\ttest\\r\\nroutine."'))
@@ -310,3 +302,63 @@ def test_bytes_that_are_not_utf8_are_named(tmp_path):
     path.write_bytes(b"id: test-stretch\nname: \xff\n")
     (problem,) = problems_in(path)
     assert problem.startswith(f"{path}: not UTF-8 text: ")
+
+
+# The JSON Schema editors check routine files with: the validator's rules, written for editors.
+
+# Rules a JSON Schema cannot state, checked by `validate` only: the file's name, and synonyms
+# compared as people say them (case, punctuation and filler words ignored).
+VALIDATOR_ONLY = ("does not match the file name", "duplicate synonym", "has no words left")
+SCHEMA = Draft7Validator(json.loads((ROUTINES / SCHEMA_FILE).read_text()))
+
+
+def test_the_committed_schema_is_current_and_well_formed():
+    assert (ROUTINES / SCHEMA_FILE).read_text() == schema_text()
+    Draft7Validator.check_schema(SCHEMA.schema)
+
+
+@pytest.mark.parametrize("path", sorted(ROUTINES.glob("*.yaml")), ids=lambda path: path.stem)
+def test_every_shipped_routine_points_editors_at_the_schema_and_passes_it(path):
+    text = path.read_text()
+    assert text.splitlines()[0] == MODELINE
+    assert [error.message for error in SCHEMA.iter_errors(yaml.safe_load(text))] == []
+
+
+@pytest.mark.parametrize(("change", "field", "message"), MISTAKES)
+def test_the_schema_rejects_what_the_validator_rejects(tmp_path, change, field, message):
+    document = yaml.safe_load(good(tmp_path).read_text().replace(*change))
+    if any(rule in message for rule in VALIDATOR_ONLY):
+        assert SCHEMA.is_valid(document)  # the list above is exact
+    else:
+        assert not SCHEMA.is_valid(document)
+
+
+@pytest.mark.parametrize("text", ["", "~", "- just\n- a list\n", "just text"])
+def test_the_schema_wants_a_mapping(text):
+    assert not SCHEMA.is_valid(yaml.safe_load(text))
+
+
+def test_the_schema_says_what_it_cannot_check():
+    assert all(rule in SCHEMA.schema["description"] for rule in (
+        "the id matches the file name", "unique across all routines", "filler words"))
+
+
+def test_routine_schema_check_fails_on_a_stale_file_and_writing_fixes_it(tmp_path):
+    stale = tmp_path / SCHEMA_FILE
+    stale.write_text("{}\n")
+    result = run("routine-schema", "--check", "--out", str(stale))
+    assert result.returncode == 1
+    assert result.stderr == (f"{stale} is not current: run `python -m skill routine-schema` "
+                             "and commit the result\n")
+    assert run("routine-schema", "--out", str(stale)).returncode == 0
+    assert stale.read_text() == schema_text()
+    result = run("routine-schema", "--check", "--out", str(stale))
+    assert result.returncode == 0 and result.stdout == f"{stale} is current\n"
+
+
+@pytest.mark.parametrize("synonyms", ["8", "{a: b}", "yes", "[testing, 8, [x]]"])
+def test_synonyms_of_the_wrong_shape_are_named(tmp_path, synonyms):
+    path = write(tmp_path, "test-stretch", good(tmp_path).read_text().replace(
+        "synonyms: [testing]", f"synonyms: {synonyms}"))
+    problems = problems_in(path)
+    assert problems and all(p.startswith(f"{path}: synonyms") for p in problems), problems

@@ -2,7 +2,8 @@
 Schema generator, so a field added here is checked by both and completed in editors.
 
 Each field type reads a value parsed from YAML, reporting what is wrong through `fail(field,
-message)`, and describes itself as JSON Schema (draft-07, the newest editors' YAML support reads).
+message)`, and describes itself as JSON Schema (draft-07, the newest that yaml-language-server,
+behind most editors' YAML support, reads).
 """
 
 from __future__ import annotations
@@ -29,7 +30,8 @@ _CONTROL = re.compile(f"[{CONTROL_CHARACTERS}]")
 TEXT_PATTERN = rf"^(?=[\s\S]*\S)[^{CONTROL_CHARACTERS}]*$"
 ID_PATTERN = r"[a-z0-9]+(?:-[a-z0-9]+)*"
 # Names and synonyms are what people say, and become slot values in the interaction model.
-SPOKEN_PATTERN = r"\s*[A-Za-z']+(?:\s+[A-Za-z']+)*\s*"
+# Spaces spelled out: Python's \s also matches some control characters.
+SPOKEN_PATTERN = r"[ \t\r\n]*[A-Za-z']+(?:[ \t\r\n]+[A-Za-z']+)*[ \t\r\n]*"
 
 
 def shown(value: Any) -> str:
@@ -76,15 +78,19 @@ class Text:
             fail(field, f"too long to speak well: {len(value)} characters, "
                         f"at most {self.max_length}")
         tidy = " ".join(value.split())
-        if self.pattern and not re.fullmatch(self.pattern, value):
+        # re.search with the schema's anchored pattern: JSON Schema's own reading of it.
+        if self.pattern and not re.search(self.anchored, value):
             fail(field, f"{shown(tidy)}: {self.rule}" if self.rule
                  else f"expected {self.what}, got {shown(value)}")
         return tidy
 
+    @property
+    def anchored(self) -> str:
+        return f"^(?:{self.pattern})$" if self.pattern else TEXT_PATTERN
+
     def schema(self) -> dict[str, Any]:
-        pattern = f"^(?:{self.pattern})$" if self.pattern else TEXT_PATTERN
         return {"type": "string", "minLength": 1, "maxLength": self.max_length,
-                "pattern": pattern}
+                "pattern": self.anchored}
 
 
 @dataclass(frozen=True)
@@ -94,11 +100,11 @@ class Whole:
     minimum: int
     maximum: int
     unit: str
-    what: str = ""
+    noun: str | None = None  # what a wrong value was expected to be, if not "a number of <unit>"
 
-    def __post_init__(self):
-        if not self.what:
-            object.__setattr__(self, "what", f"a number of {self.unit}")
+    @property
+    def what(self) -> str:
+        return self.noun or f"a number of {self.unit}"
 
     def read(self, value: Any, field: str, fail: Fail) -> int | None:
         if isinstance(value, float) and value.is_integer() and \
@@ -271,14 +277,14 @@ SECONDS = "seconds"
 
 STEP = Record("a mapping with 'say'", build=Step, fields=(
     Field("say", Text(800), "What the coach says for this step.", required=True),
-    Field("hold", Whole(1, 600, SECONDS, what=SECONDS),
+    Field("hold", Whole(1, 600, SECONDS, noun=SECONDS),
           "Seconds of silence to hold the position, timed by the coach."),
     Field("reps", Whole(1, 20, "rounds"), "Rounds of the hold.", default=1, needs="hold"),
     Field("sides", Items(Text(30, "a side name"), "a list of side names", "sides",
                          max_items=4, unique=True),
           "Each round holds once per side, named as spoken: [right, left].", default=(),
           needs="hold"),
-    Field("rest", Whole(0, 120, SECONDS, what=SECONDS),
+    Field("rest", Whole(0, 120, SECONDS, noun=SECONDS),
           "Seconds of rest between rounds.", default=0, needs="hold"),
 ))
 

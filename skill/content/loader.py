@@ -139,11 +139,12 @@ class _RoutineReader:
     def _synonyms_are_distinct(self, name: str | None, written: Any,
                                synonyms: tuple[str, ...]) -> None:
         """No synonym repeats the name or another synonym once case and filler words go."""
+        if not synonyms:  # none, or the list as a whole was wrong
+            return
         seen = {normalize(name or "")}
-        # `synonyms` is empty if the list as a whole was wrong; "" where an item was.
-        for index, (raw, phrase) in enumerate(zip(written or (), synonyms, strict=False)):
+        for index, (raw, phrase) in enumerate(zip(written, synonyms, strict=True)):
             if not phrase or raw in written[:index]:
-                continue  # the field table has already said what is wrong
+                continue  # "" where an item was wrong: the field table has said what is wrong
             key = normalize(phrase)
             if not key:
                 self.fail(f"synonyms[{index}]",
