@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from .content.loader import ContentError, check_content, display_path, load_catalog
-from .settings import Settings, SettingsError, bundled
+from .settings import PORTS, WORKERS, Settings, SettingsError, bundled, parse_host, parse_whole
 
 log = logging.getLogger("skill")
 
@@ -29,9 +29,11 @@ def main(argv: list[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
 
     serve = commands.add_parser("serve", help="run the skill on gunicorn")
-    serve.add_argument("--host", default=settings.host)
-    serve.add_argument("--port", type=int, default=settings.port)
-    serve.add_argument("--workers", type=int, default=settings.workers)
+    serve.add_argument("--host", type=_option(parse_host, "--host"), default=settings.host)
+    serve.add_argument("--port", type=_option(parse_whole, "--port", PORTS),
+                       default=settings.port)
+    serve.add_argument("--workers", type=_option(parse_whole, "--workers", WORKERS),
+                       default=settings.workers)
     serve.set_defaults(run=run_serve)
 
     validate = commands.add_parser("validate", help="check routine files; non-zero if any is bad")
@@ -67,6 +69,18 @@ def main(argv: list[str] | None = None) -> int:
 
     args = parser.parse_args(argv)
     return args.run(args, settings)
+
+
+def _option(parse, name: str, *args):
+    """An argparse type that reads an option as the matching setting is read."""
+
+    def convert(text: str):
+        try:
+            return parse(text, name, *args)
+        except SettingsError as error:
+            raise argparse.ArgumentTypeError(str(error)) from None
+
+    return convert
 
 
 def run_validate(args: argparse.Namespace, settings: Settings) -> int:
