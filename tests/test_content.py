@@ -10,6 +10,7 @@ import pytest
 import yaml
 from jsonschema import Draft7Validator
 
+from skill.content import fields
 from skill.content.loader import ContentError, check_content, load_catalog
 from skill.content.routines import Kind
 from skill.content.schema import MODELINE, SCHEMA_FILE, schema_text
@@ -362,3 +363,19 @@ def test_synonyms_of_the_wrong_shape_are_named(tmp_path, synonyms):
         "synonyms: [testing]", f"synonyms: {synonyms}"))
     problems = problems_in(path)
     assert problems and all(p.startswith(f"{path}: synonyms") for p in problems), problems
+
+
+def test_a_field_added_to_the_table_is_read_by_the_validator_and_written_in_the_schema():
+    transition = fields.Field("transition", fields.Whole(0, 30, "seconds", noun="seconds"),
+                              "Seconds to move into the next position.", default=0)
+    step = fields.Record("a step", (*fields.STEP.fields, transition))
+    problems = []
+    step.read({"say": "Go.", "transition": 45}, "steps[0]",
+              lambda field, message: problems.append(f"{field}: {message}"))
+    assert problems == ["steps[0].transition: expected 0 to 30 seconds, got 45"]
+    assert step.read({"say": "Go."}, "", problems.append)["transition"] == 0
+    schema = step.schema()["properties"]["transition"]
+    assert (schema["maximum"], schema["default"], schema["description"]) == \
+        (30, 0, "Seconds to move into the next position.")
+    assert Draft7Validator({"properties": {"transition": schema}}).is_valid({"transition": 12})
+    assert not Draft7Validator({"properties": {"transition": schema}}).is_valid({"transition": 45})

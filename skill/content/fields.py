@@ -3,7 +3,8 @@ Schema generator, so a field added here is checked by both and completed in edit
 
 Each field type reads a value parsed from YAML, reporting what is wrong through `fail(field,
 message)`, and describes itself as JSON Schema (draft-07, the newest that yaml-language-server,
-behind most editors' YAML support, reads).
+behind most editors' YAML support, reads). To add a field: a row in STEP or ROUTINE, the same
+name in the dataclass it fills (Step, Routine), then `python -m skill routine-schema`.
 """
 
 from __future__ import annotations
