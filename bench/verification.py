@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from skill.app import create_app  # noqa: E402
-from skill.settings import Settings  # noqa: E402
+from skill.settings import DatabaseUrl, Settings  # noqa: E402
 from skill.verify.chain import ChainCache, ChainValidator, load_roots  # noqa: E402
 from skill.verify.verifiers import SignatureVerifier, utc_now  # noqa: E402
 from tests.pki import NOW, AlexaLikePKI, body_for, signed, verified_settings  # noqa: E402
@@ -60,7 +60,7 @@ def main() -> None:
         "load the default root bundle (start-up)": per_call(lambda: load_roots(), 20),
     }
     open_app = create_app(Settings(routines=(ROOT / "routines",), verify=False,
-                                  database_url=f"sqlite:///{pki.folder}/bench.sqlite3")).test_client()
+                                  database=DatabaseUrl.parse(f"sqlite:///{pki.folder}/bench.sqlite3"))).test_client()
     verified_app = create_app(verified_settings(pki)).test_client()
     bodies = [body_for() for _ in range(n)]
     requests = [(fresh, signed(pki, fresh)) for fresh in bodies]  # signed before timing

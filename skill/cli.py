@@ -1,4 +1,5 @@
-"""The command line: python -m skill serve | validate | build-model | chat | db upgrade."""
+"""The command line: python -m skill serve | validate | build-model | routine-schema | chat |
+db upgrade."""
 
 from __future__ import annotations
 
@@ -7,9 +8,9 @@ import logging
 import sys
 from pathlib import Path
 
-from .content.loader import ContentError, check_content
-from .settings import Settings, SettingsError
-from .store.database import StoreError, open_database, shown_url
+from .content.loader import ContentError, check_content, display_path
+from .settings import PORTS, WORKERS, Settings, SettingsError, bundled, parse_host, parse_whole
+from .store.database import StoreError, open_database
 
 log = logging.getLogger("skill")
 
@@ -30,9 +31,11 @@ def main(argv: list[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
 
     serve = commands.add_parser("serve", help="run the skill on gunicorn")
-    serve.add_argument("--host", default=settings.host)
-    serve.add_argument("--port", type=int, default=settings.port)
-    serve.add_argument("--workers", type=int, default=settings.workers)
+    serve.add_argument("--host", type=_option(parse_host, "--host"), default=settings.host)
+    serve.add_argument("--port", type=_option(parse_whole, "--port", PORTS),
+                       default=settings.port)
+    serve.add_argument("--workers", type=_option(parse_whole, "--workers", WORKERS),
+                       default=settings.workers)
     serve.set_defaults(run=run_serve)
 
     validate = commands.add_parser("validate", help="check routine files; non-zero if any is bad")
@@ -54,6 +57,15 @@ def main(argv: list[str] | None = None) -> int:
                             "(default: guessed from the address)")
     build.set_defaults(run=run_build_model)
 
+    schema = commands.add_parser("routine-schema",
+                                 help="generate routines/routine.schema.json, the JSON Schema "
+                                      "editors check routine files with")
+    schema.add_argument("--check", action="store_true",
+                        help="only check that the committed file is current; non-zero if not")
+    schema.add_argument("--out", type=Path, default=None,
+                        help="the file to write (default: routines/routine.schema.json)")
+    schema.set_defaults(run=run_routine_schema)
+
     chat = commands.add_parser("chat", help="talk to the skill as the developer console does")
     chat.add_argument("--url", help="a running skill (default: start one in-process, in "
                                     "development mode)")
@@ -72,9 +84,21 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.run(args, settings)
     except StoreError as error:
-        print(f"error: the database {shown_url(settings.database_url)}: {error}",
+        print(f"error: the database {settings.database}: {error}",
               file=sys.stderr)
         return 1
+
+
+def _option(parse, name: str, *args):
+    """An argparse type that reads an option as the matching setting is read."""
+
+    def convert(text: str):
+        try:
+            return parse(text, name, *args)
+        except SettingsError as error:
+            raise argparse.ArgumentTypeError(str(error)) from None
+
+    return convert
 
 
 def run_validate(args: argparse.Namespace, settings: Settings) -> int:
@@ -97,14 +121,35 @@ def run_build_model(args: argparse.Namespace, settings: Settings) -> int:
 def run_db(args: argparse.Namespace, settings: Settings) -> int:
     from .store.schema import upgrade
 
-    database = open_database(settings.database_url, pooled=False)
+    database = open_database(settings.database.url, pooled=False)
     try:
         found, now = upgrade(database)
     finally:
         database.close()
-    where = shown_url(settings.database_url)
+    where = settings.database
     print(f"{where}: schema version {found} -> {now}" if found != now
           else f"{where}: schema version {now}, already current")
+    return 0
+
+
+def run_routine_schema(args: argparse.Namespace, settings: Settings) -> int:
+    from .content.schema import SCHEMA_FILE, schema_text
+
+    path = args.out or bundled("routines") / SCHEMA_FILE
+    text = schema_text()
+    if args.check:
+        try:
+            current = path.read_text(encoding="utf-8") == text
+        except (OSError, UnicodeDecodeError):
+            current = False
+        if not current:
+            print(f"{display_path(path)} is not current: run `python -m skill routine-schema` "
+                  "and commit the result", file=sys.stderr)
+            return 1
+        print(f"{display_path(path)} is current")
+        return 0
+    path.write_text(text, encoding="utf-8")
+    print(f"wrote {display_path(path)}")
     return 0
 
 

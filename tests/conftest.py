@@ -15,7 +15,7 @@ from skill.simulator.envelopes import Device
 from skill.simulator.settings_api import SettingsApi, settings_api
 
 from . import pg_cluster
-from .helpers import ROUTINES, Person, client_sender, sqlite_url
+from .helpers import ROUTINES, Person, client_sender, sqlite_database, sqlite_url
 
 # A PostgreSQL server to test against; without it the tests start a throw-away cluster when
 # PostgreSQL is installed, and skip (or, under CI, fail) when it is not.
@@ -26,7 +26,7 @@ POSTGRES_ENV = "STRETCH_COACH_TEST_POSTGRES"
 def app(tmp_path_factory):
     """One app for the conversation tests: each Person is a new user, so none see another's."""
     return create_app(Settings(routines=(ROUTINES,), verify=False,
-                               database_url=sqlite_url(tmp_path_factory.mktemp("db"))))
+                               database=sqlite_database(tmp_path_factory.mktemp("db"))))
 
 
 @pytest.fixture

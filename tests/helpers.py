@@ -19,6 +19,7 @@ from pathlib import Path
 
 from skill.alexa import intents
 from skill.model.definitions import load_definitions
+from skill.settings import DatabaseUrl
 from skill.simulator.envelopes import Resolution, Session, slot
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -46,6 +47,11 @@ class Person(Session):
 def sqlite_url(folder: Path) -> str:
     """A database for one test (or session) of tests, in a folder of its own."""
     return f"sqlite:///{folder / 'stretch-coach.sqlite3'}"
+
+
+def sqlite_database(folder: Path) -> DatabaseUrl:
+    """The same, as Settings take it."""
+    return DatabaseUrl.parse(sqlite_url(folder))
 
 
 def client_sender(client):

@@ -18,7 +18,7 @@ from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 from skill.settings import Settings
 from skill.simulator.envelopes import Device, launch_request
 
-from .helpers import ROUTINES, sqlite_url
+from .helpers import ROUTINES, sqlite_database
 
 DAY = datetime.timedelta(days=1)
 SIGNING_NAME = "echo-api.amazon.com"
@@ -138,7 +138,7 @@ def verified_settings(pki: AlexaLikePKI, **changes) -> Settings:
     """Production settings, trusting the test root and finding chains in the PKI's folder."""
     settings = Settings(routines=(ROUTINES,), verify=True, skill_ids=frozenset({SKILL_ID}),
                         trusted_roots=pki.roots_file, cert_cache_dir=pki.cache_dir,
-                        database_url=sqlite_url(pki.folder))
+                        database=sqlite_database(pki.folder))
     return dataclasses.replace(settings, **changes)
 
 

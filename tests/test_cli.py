@@ -49,7 +49,7 @@ def test_a_bad_setting_stops_the_command():
 def test_a_bad_port_is_named_not_a_traceback():
     result = run("serve", env={"PORT": "abc"})
     assert result.returncode == 2
-    assert result.stderr == "error: PORT must be a positive whole number, got 'abc'\n"
+    assert result.stderr == "error: PORT must be a whole number from 1 to 65535, got 'abc'\n"
 
 
 def test_serve_in_development_mode_runs_gunicorn_and_answers_alexa():

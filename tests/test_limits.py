@@ -12,7 +12,7 @@ from skill.app import create_app
 from skill.settings import Settings
 from skill.voice.ssml import MAX_SSML_CHARS, break_seconds
 
-from .helpers import Person, client_sender, hold_silences, sqlite_url, write
+from .helpers import Person, client_sender, hold_silences, sqlite_database, write
 
 MAX_RESPONSE_BYTES = 24 * 1024
 ALLOWED_TAGS = {"speak", "break"}
@@ -69,7 +69,7 @@ def marathon(tmp_path):
             sides: [right, left, front, back]
     """)
     app = create_app(Settings(routines=(tmp_path,), verify=False,
-                              database_url=sqlite_url(tmp_path)))
+                              database=sqlite_database(tmp_path)))
     return Person(client_sender(app.test_client()))
 
 

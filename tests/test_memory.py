@@ -9,7 +9,7 @@ import pytest
 
 from skill.alexa import intents
 from skill.app import create_app
-from skill.settings import Settings
+from skill.settings import DatabaseUrl, Settings
 from skill.simulator.envelopes import Device, event_request
 from skill.simulator.settings_api import SettingsApi, settings_api
 from skill.store.database import StoreError, open_database
@@ -45,8 +45,9 @@ def hosts(database_url, clock):
     made = []
 
     def host(**settings):
-        app = create_app(Settings(routines=(ROUTINES,), verify=False, database_url=database_url,
-                                  **settings), clock=clock)
+        app = create_app(Settings(routines=(ROUTINES,), verify=False,
+                                  database=DatabaseUrl.parse(database_url), **settings),
+                         clock=clock)
         made.append(app)
         return app
 
@@ -375,13 +376,14 @@ def test_a_stored_place_that_no_longer_exists_is_dropped_and_logged_once(
 
 
 def test_stored_values_of_the_wrong_type_are_not_trusted(hosts, api, tmp_path):
+    typed = f"sqlite:///{tmp_path / 'typed.sqlite3'}"
     app = create_app(Settings(routines=(ROUTINES,), verify=False,
-                              database_url=f"sqlite:///{tmp_path / 'typed.sqlite3'}"))
+                              database=DatabaseUrl.parse(typed)))
     someone = person_on(app, api)
     someone.launch()
     someone.start("spiral twist")
     someone.say(intents.STOP)
-    stored(f"sqlite:///{tmp_path / 'typed.sqlite3'}",  # SQLite keeps whatever it is given
+    stored(typed,  # SQLite keeps whatever it is given
            "UPDATE people SET step = 'two', time_zone = 'Mars/Olympus' WHERE user_id = ?",
            (someone.device.user_id,))
     assert someone.launch().speech.startswith(WELCOME_AGAIN)

@@ -11,7 +11,7 @@ from skill.app import create_app
 from skill.coach import conversation
 from skill.settings import Settings
 
-from .helpers import ROUTINES, fixture, sqlite_url
+from .helpers import ROUTINES, fixture, sqlite_database
 
 
 def post(client, body, **kwargs):
@@ -150,7 +150,7 @@ def test_the_app_refuses_invalid_content(tmp_path):
     (tmp_path / "bad.yaml").write_text("id: bad\n")
     with pytest.raises(Exception, match="bad.yaml: name: expected text"):
         create_app(Settings(routines=(tmp_path,), verify=False,
-                            database_url=sqlite_url(tmp_path)))
+                            database=sqlite_database(tmp_path)))
 
 
 def test_settings_come_from_the_environment():

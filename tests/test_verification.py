@@ -17,7 +17,7 @@ from skill.verify.chain import ChainCache, ChainValidator, load_roots
 from skill.verify.errors import VerificationError
 from skill.verify.verifiers import TimestampVerifier
 
-from .helpers import ROUTINES, sqlite_url
+from .helpers import ROUTINES, sqlite_database
 from .pki import NOW, SKILL_ID, body_for, post, signed, verified_settings
 
 REAL_CHAIN = Path(__file__).resolve().parents[2] / "shared" / "alexa" / "echo-api-cert-2026.pem"
@@ -185,7 +185,8 @@ def test_timestamps_at_the_edges(offset, passes):
 
 def test_development_mode_checks_only_the_skill_id(pki):
     app = create_app(Settings(routines=(ROUTINES,), verify=False,
-                              skill_ids=frozenset({SKILL_ID}), database_url=sqlite_url(pki.folder)))
+                              skill_ids=frozenset({SKILL_ID}),
+                              database=sqlite_database(pki.folder)))
     assert post(app, body_for(), {}).status_code == 200
     assert_rejected(post(app, body_for(skill_id="amzn1.ask.skill.x"), {}), "skill id")
 

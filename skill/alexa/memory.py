@@ -8,8 +8,7 @@ safety note comes first), and the error is logged.
 from __future__ import annotations
 
 import logging
-import zoneinfo
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, tzinfo
 
 from ask_sdk_core.handler_input import HandlerInput
 
@@ -23,7 +22,7 @@ from ..store.database import StoreError
 from ..store.records import Bookmark, Changes, Completion, Person
 from ..untrusted import shown
 from .inputs import request_id
-from .time_zone import device_time_zone, valid_zone
+from .time_zone import device_time_zone, read_zone
 
 log = logging.getLogger(__name__)
 
@@ -43,7 +42,7 @@ def _step(place: Place | None) -> tuple[str, int] | None:
 
 class Memory:
     def __init__(self, catalog: Catalog, clock: Clock, resume_window: timedelta,
-                 default_zone: str):
+                 default_zone: tzinfo):
         self.catalog = catalog
         self.clock = clock
         self.resume_window = resume_window
@@ -75,8 +74,8 @@ class Memory:
             handler_input.attributes_manager.request_attributes[ZONE_ASKED] = asked
             zone = asked or zone
         finished = [(routine, datetime.fromtimestamp(at, UTC)) for routine, at in person.finished]
-        zone = zone if valid_zone(zone) else self.default_zone
-        return summarize(finished, self.catalog, zoneinfo.ZoneInfo(zone), self.clock())
+        return summarize(finished, self.catalog, read_zone(zone) or self.default_zone,
+                         self.clock())
 
     def save(self, handler_input: HandlerInput, before: State, reply: Reply) -> None:
         """Stores what `reply` changed, if anything, before the response goes out."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import timedelta, tzinfo
 
 from ask_sdk_core.skill import CustomSkill
 from ask_sdk_core.skill_builder import CustomSkillBuilder
@@ -31,7 +31,7 @@ from .time_zone import DeadlineApiClient
 
 
 def build_skill(catalog: Catalog, database: Database, *, resume_window: timedelta,
-                default_zone: str, clock: Clock = utc_now) -> CustomSkill:
+                default_zone: tzinfo, clock: Clock = utc_now) -> CustomSkill:
     """The skill for `catalog`, remembering people in `database`."""
     speech = Speech(catalog)
     coach = Coach(catalog, speech.part_count)

@@ -9,10 +9,12 @@ from __future__ import annotations
 import logging
 import urllib.error
 import urllib.request
-import zoneinfo
+from zoneinfo import ZoneInfo
 
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model.services import ApiClient, ApiClientRequest, ApiClientResponse
+
+from ..settings import SettingsError, parse_time_zone
 
 log = logging.getLogger(__name__)
 
@@ -59,15 +61,14 @@ def device_time_zone(handler_input: HandlerInput) -> str | None:
         log.info("request %s: no time zone from the settings API: %s",
                  handler_input.request_envelope.request.request_id, str(error)[:200])
         return None
-    return zone if valid_zone(zone) else None
+    return zone if read_zone(zone) else None
 
 
-def valid_zone(name: object) -> bool:
-    """Whether `name` is an IANA time zone this machine knows."""
-    if not isinstance(name, str) or not 0 < len(name) <= 64:
-        return False
+def read_zone(name: object) -> ZoneInfo | None:
+    """The IANA zone `name` says, if it is one this machine knows (as settings read them)."""
+    if not isinstance(name, str):
+        return None
     try:
-        zoneinfo.ZoneInfo(name)
-    except (ValueError, OSError, zoneinfo.ZoneInfoNotFoundError):  # not a zone, a folder of them
-        return False
-    return True
+        return parse_time_zone(name, "zone")
+    except SettingsError:
+        return None

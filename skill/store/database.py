@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import re
 import sqlite3
 import threading
 from collections.abc import Callable, Iterator
@@ -154,11 +153,6 @@ class PostgresDatabase(Database):
         if self._pid == os.getpid() and self._pool is not None:
             self._pool.close()
         self._pool, self._pid = None, None
-
-
-def shown_url(url: str) -> str:
-    """`url` fit for a log or a terminal: any password replaced by stars."""
-    return re.sub(r"(://[^:/@]+:)[^@]*@", r"\1***@", url)
 
 
 def _same(sql: str) -> str:
