@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import json
 import threading
 from pathlib import Path
 
@@ -83,7 +84,7 @@ def test_the_real_alexa_chain_passes_every_chain_check_inside_its_window():
     datetime.datetime(2026, 7, 27, tzinfo=datetime.UTC),
 ])
 def test_the_real_alexa_chain_fails_outside_its_window(moment):
-    with pytest.raises(VerificationError, match="echo-api.amazon.com is not valid at"):
+    with pytest.raises(VerificationError, match="'CN=echo-api.amazon.com' is not valid at"):
         ChainValidator(load_roots()).validate(REAL_CHAIN.read_bytes(), moment)
 
 
@@ -168,6 +169,30 @@ def test_a_rejection_is_one_log_line_without_a_traceback(verified_app, pki, capl
     (record,) = [r for r in caplog.records if r.name == "skill.app"]
     assert record.getMessage() == "request rejected: Signature-256: does not match the request body"
     assert record.exc_info is None
+
+
+def forged_skill_id(skill_id: str) -> bytes:
+    envelope = json.loads(body_for())
+    envelope["context"]["System"]["application"]["applicationId"] = skill_id
+    return json.dumps(envelope).encode()
+
+
+@pytest.mark.parametrize(("body", "headers"), [
+    (forged_skill_id("amzn1.ask.skill." + "x" * 100_000), {}),
+    (forged_skill_id("amzn1.ask.skill.\n" + "\x1b[31m" * 10_000), {}),
+    (body_for(), {"Signature-256": "c2ln", "SignatureCertChainUrl": "https://" + "h" * 100_000}),
+    (body_for(), {"Signature-256": "c2ln",
+                  "SignatureCertChainUrl": "https://s3.amazonaws.com/x" + "/p" * 50_000}),
+    (body_for(), {"Signature-256": "c2ln",
+                  "SignatureCertChainUrl": "https://s3.amazonaws.com:" + "9" * 100_000}),
+])
+def test_a_huge_client_value_makes_a_short_400_and_a_short_log_line(
+        verified_app, caplog, body, headers):
+    response = post(verified_app, body, headers)
+    assert response.status_code == 400 and len(response.data) < 1000, response.data[:200]
+    (record,) = [r for r in caplog.records if r.name == "skill.app"]
+    assert len(record.getMessage()) < 400
+    assert "characters)" in record.getMessage()  # says how long the value was
 
 
 @pytest.mark.parametrize(("offset", "passes"), [

@@ -16,6 +16,7 @@ from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
 from cryptography.utils import CryptographyDeprecationWarning
 from cryptography.x509.verification import DNSName, PolicyBuilder, Store
 
+from ..untrusted import clip, shown
 from .errors import VerificationError
 
 CHECK = "certificate chain"
@@ -55,12 +56,14 @@ class ChainValidator:
         try:
             chain = x509.load_pem_x509_certificates(pem)
         except ValueError as error:
-            raise VerificationError(CHECK, f"not a PEM certificate chain: {error}") from None
+            raise VerificationError(
+                CHECK, f"not a PEM certificate chain: {_reason(error)}") from None
         signing = chain[0]
         for certificate in chain:
             if not certificate.not_valid_before_utc <= now <= certificate.not_valid_after_utc:
-                raise VerificationError(CHECK, f"{certificate.subject.rfc4514_string()} is not "
-                                               f"valid at {now:%Y-%m-%dT%H:%M:%SZ}")
+                subject = shown(certificate.subject.rfc4514_string())
+                raise VerificationError(
+                    CHECK, f"{subject} is not valid at {now:%Y-%m-%dT%H:%M:%SZ}")
         if SIGNING_NAME not in _dns_names(signing):
             raise VerificationError(CHECK, f"signing certificate is not for {SIGNING_NAME}")
         verifier = PolicyBuilder().store(self.roots).time(now).build_server_verifier(
@@ -68,7 +71,8 @@ class ChainValidator:
         try:
             verifier.verify(signing, chain[1:])
         except Exception as error:  # VerificationError, or a malformed extension
-            raise VerificationError(CHECK, f"does not chain to a trusted root: {error}") from None
+            raise VerificationError(
+                CHECK, f"does not chain to a trusted root: {_reason(error)}") from None
         key = signing.public_key()
         if not isinstance(key, RSAPublicKey):
             raise VerificationError(CHECK, "signing certificate does not hold an RSA key")
@@ -118,3 +122,8 @@ class ChainCache:
             while len(self._keys) > self.max_entries:
                 self._keys.popitem(last=False)
         return key
+
+
+def _reason(error: Exception) -> str:
+    # cryptography's messages can quote the certificate, which came from the network.
+    return clip(str(error), 200)

@@ -13,6 +13,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding
 
 from ..alexa.envelope import BadRequest, request_time
+from ..untrusted import clip, shown
 from .cert_url import check_cert_url
 from .chain import ChainCache
 from .errors import VerificationError
@@ -43,7 +44,7 @@ class SkillIdVerifier:
     def verify(self, headers: Mapping[str, str], body: bytes, envelope: dict[str, Any]) -> None:
         skill_id = envelope["context"]["System"]["application"]["applicationId"]
         if skill_id not in self.skill_ids:
-            raise VerificationError("skill id", f"{skill_id!r} is not a configured skill id")
+            raise VerificationError("skill id", f"{shown(skill_id)} is not a configured skill id")
 
 
 class TimestampVerifier:
@@ -57,7 +58,7 @@ class TimestampVerifier:
         try:
             sent = request_time(envelope)
         except BadRequest as error:
-            raise VerificationError("timestamp", str(error)) from None
+            raise VerificationError("timestamp", clip(str(error))) from None
         skew = abs((self.clock() - sent).total_seconds())
         if skew > self.tolerance:
             raise VerificationError(
