@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime
+import http.client
 import json
 import threading
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -18,7 +20,7 @@ from skill.verify.chain import ChainCache, ChainValidator, load_roots
 from skill.verify.errors import VerificationError
 from skill.verify.verifiers import TimestampVerifier
 
-from .helpers import ROUTINES
+from .helpers import ROUTINES, serving, stop
 from .pki import NOW, SKILL_ID, body_for, post, signed, verified_settings
 
 REAL_CHAIN = Path(__file__).resolve().parents[2] / "shared" / "alexa" / "echo-api-cert-2026.pem"
@@ -141,6 +143,33 @@ def test_missing_and_malformed_headers_are_rejected(verified_app, pki, drop, add
     body = body_for()
     headers = {k: v for k, v in signed(pki, body).items() if k != drop} | add
     assert_rejected(post(verified_app, body, headers), check)
+
+
+@pytest.mark.parametrize("header", ["SignatureCertChainUrl", "Signature-256"])
+def test_a_verification_header_sent_twice_is_rejected(verified_app, pki, header):
+    body = body_for()
+    headers = list(signed(pki, body).items()) + [(header, signed(pki, body)[header])]
+    assert_rejected(post(verified_app, body, headers),
+                    f"{header}: header holds more than one value")
+
+
+def test_a_header_sent_twice_to_the_real_server_is_rejected(pki):
+    env = {"ALEXA_TRUSTED_ROOTS": str(pki.roots_file), "ALEXA_CERT_CACHE_DIR": str(pki.cache_dir)}
+    body = body_for()
+    with serving(env) as (url, process):
+        connection = http.client.HTTPConnection(urlsplit(url).netloc, timeout=10)
+        connection.putrequest("POST", "/")
+        for name, value in [*signed(pki, body).items(), ("SignatureCertChainUrl", pki.url())]:
+            connection.putheader(name, value)
+        connection.putheader("Content-Type", "application/json")
+        connection.putheader("Content-Length", str(len(body)))
+        connection.endheaders(body)
+        response = connection.getresponse()
+        error = json.load(response)["error"]
+        stop(process)
+    assert response.status == 400
+    assert error == ("request verification failed: SignatureCertChainUrl: header holds more "
+                     "than one value (sent twice?)")
 
 
 def test_a_wrong_skill_id_is_rejected(verified_app, pki):
