@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import re
+import ssl
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -21,9 +22,10 @@ from .pki import body_for, post, signed, verified_settings
 class StandInStore:
     """An HTTP server on loopback playing Amazon's certificate store, good or bad by path."""
 
-    def __init__(self, chains: dict[str, bytes]):
+    def __init__(self, chains: dict[str, bytes], tls: ssl.SSLContext | None = None):
         self.chains = chains
         self.requests: list[str] = []
+        self.hosts: list[str] = []
         self.release = threading.Event()
         store = self
 
@@ -33,10 +35,14 @@ class StandInStore:
 
             def do_GET(self):
                 store.requests.append(self.path)
+                store.hosts.append(self.headers["Host"])
                 name = self.path.rsplit("/", 1)[-1]
-                if name == "slow.pem":
+                if name.startswith("slow"):
                     store.release.wait(timeout=30)
                     return self._send(200, b"too late")
+                if name == "late.pem":
+                    store.release.wait(timeout=30)
+                    return self._send(200, store.chains["good.pem"])
                 if name == "huge.pem":
                     return self._send(200, b"A" * (1024 * 1024))
                 if name == "broken.pem":
@@ -68,7 +74,10 @@ class StandInStore:
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        if tls is not None:
+            self.server.socket = tls.wrap_socket(self.server.socket, server_side=True)
+        self.port = self.server.server_address[1]
+        self.url = f"http://127.0.0.1:{self.port}"
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
 
     def close(self):
@@ -98,8 +107,37 @@ def test_the_cache_folder_is_looked_in_before_any_download(store, pki):
     assert chain == pki.chain("good") and store.requests == []
 
 
+def test_the_cache_folder_is_looked_up_by_the_urls_whole_path(store, pki, tmp_path):
+    (tmp_path / "good.pem").write_bytes(b"only the file name matches")
+    (tmp_path / "echo.api" / "2026").mkdir(parents=True)
+    (tmp_path / "echo.api" / "2026" / "good.pem").write_bytes(pki.chain("good"))
+    chains = source(store, cache_dir=tmp_path)
+    assert chains.get("/echo.api/2026/good.pem") == pki.chain("good")
+    assert store.requests == []
+    assert chains.get("/echo.api/good.pem") == pki.chain("good")  # not in the folder: fetched
+    assert store.requests == ["/echo.api/good.pem"]
+
+
+@pytest.mark.parametrize("path", [
+    "/echo.api/" + "n" * 300 + ".pem",
+    "/echo.api/" + "d" * 300 + "/good.pem",
+    "/echo.api/" + "/".join(["d" * 200] * 30) + "/good.pem",
+])
+def test_a_name_too_long_for_the_file_system_is_a_plain_error(store, pki, path):
+    with pytest.raises(VerificationError, match="in ALEXA_CERT_CACHE_DIR: File name too long") \
+            as raised:
+        source(store, cache_dir=pki.cache_dir).get(path)
+    assert len(str(raised.value)) < 300 and store.requests == []
+
+
+def test_the_cache_folder_is_never_left(store, pki):
+    with pytest.raises(VerificationError, match="would leave the cache folder"):
+        source(store, cache_dir=pki.cache_dir / "echo.api").get("/echo.api/../roots.pem")
+    assert store.requests == []
+
+
 @pytest.mark.parametrize(("name", "words"), [
-    ("slow.pem", "timed out"),
+    ("slow.pem", "took longer than 0.5 s"),
     ("huge.pem", "is larger than 65536 bytes"),
     ("broken.pem", "answered HTTP 500"),
     ("missing.pem", "answered HTTP 404"),
@@ -112,6 +150,52 @@ def test_a_bad_download_fails_that_request(store, name, words):
         source(store).get(f"/echo.api/{name}")
     assert raised.value.check == "certificate download"
     assert time.monotonic() - started < 5  # bounded by the timeout, not by the store
+
+
+def test_the_store_is_reached_at_the_address_the_resolver_gives(store, pki):
+    asked = []
+
+    def resolver(host, port):
+        asked.append((host, port))
+        return [("127.0.0.1", port)]
+
+    chains = ChainSource(store=f"http://s3.example.test:{store.port}", resolve=resolver)
+    assert chains.get("/echo.api/good.pem") == pki.chain("good")
+    assert asked == [("s3.example.test", store.port)] and store.hosts == ["s3.example.test"]
+
+
+def test_the_system_resolver_tries_each_address_in_turn(store, pki):
+    # localhost may resolve to ::1 first, where the stand-in does not listen.
+    chains = ChainSource(store=f"http://localhost:{store.port}", timeout=5)
+    assert chains.get("/echo.api/good.pem") == pki.chain("good")
+
+
+@pytest.fixture
+def tls_store(pki, tmp_path):
+    """The stand-in over TLS, with a certificate for s3.example.test from the test root."""
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(*pki.server_files("s3.example.test", tmp_path))
+    stand_in = StandInStore({"good.pem": pki.chain("good")}, tls=context)
+    yield stand_in
+    stand_in.close()
+
+
+def to_loopback(host, port):
+    return [("127.0.0.1", port)]
+
+
+def test_over_https_the_certificate_is_checked_for_the_store_name(tls_store, pki):
+    chains = ChainSource(store=f"https://s3.example.test:{tls_store.port}", resolve=to_loopback,
+                         cafile=str(pki.roots_file))
+    assert chains.get("/echo.api/good.pem") == pki.chain("good")
+
+
+def test_over_https_a_certificate_for_another_name_is_refused(tls_store, pki):
+    chains = ChainSource(store=f"https://s3.other.test:{tls_store.port}", resolve=to_loopback,
+                         cafile=str(pki.roots_file))
+    with pytest.raises(VerificationError, match="Hostname mismatch"):
+        chains.get("/echo.api/good.pem")
+    assert tls_store.requests == []
 
 
 def test_an_unreachable_store_fails_the_request():
