@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import logging
 import re
 import ssl
 import threading
@@ -13,10 +14,12 @@ import pytest
 
 from skill.app import create_app
 from skill.verify import build_verification
+from skill.verify.chain import ChainValidator, load_roots
+from skill.verify.chain_cache import ChainCache
 from skill.verify.download import ChainSource
 from skill.verify.errors import VerificationError
 
-from .pki import body_for, post, signed, verified_settings
+from .pki import NOW, body_for, post, signed, verified_settings
 
 
 class StandInStore:
@@ -95,6 +98,26 @@ def store(pki):
 
 def source(store, **options) -> ChainSource:
     return ChainSource(store=store.url, **{"timeout": 0.5, **options})
+
+
+def app_fetching_from(pki, chain_source: ChainSource):
+    """A verifying app with no cache folder, downloading chains from `chain_source`."""
+    settings = verified_settings(pki, cert_cache_dir=None)
+    return create_app(settings, build_verification(settings, source=chain_source))
+
+
+def post_naming(app, pki, name: str):
+    """A request signed with the good key, naming the chain /echo.api/`name`."""
+    body = body_for()
+    url = f"https://s3.amazonaws.com/echo.api/{name}"
+    return post(app, body, {**signed(pki, body), "SignatureCertChainUrl": url})
+
+
+def wait_for(condition, seconds: float = 10) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "gave up waiting"
+        time.sleep(0.01)
 
 
 def test_a_chain_is_downloaded_from_the_store(store, pki):
@@ -238,3 +261,101 @@ def test_a_slow_download_does_not_stall_other_requests(store, pki):
     store.release.set()
     slow.join(timeout=10)
     assert slow_status == [400]
+
+
+# What forged URLs can cost: one download per URL, at most two at once, never a long wait.
+
+def test_a_name_lookup_that_hangs_fails_the_request_at_the_deadline(store, pki):
+    looking_up, answer = threading.Event(), threading.Event()
+
+    def hanging_resolver(host, port):
+        looking_up.set()
+        answer.wait(timeout=30)
+        return [("127.0.0.1", port)]
+
+    app = app_fetching_from(pki, source(store, resolve=hanging_resolver))
+    started = time.monotonic()
+    response = post_naming(app, pki, "good.pem")
+    assert response.status_code == 400
+    assert "took longer than 0.5 s" in response.get_json()["error"]
+    assert looking_up.is_set() and not answer.is_set()  # answered while the lookup still hung
+    assert time.monotonic() - started < 5
+
+    chains = app.extensions["stretch_coach"]["verification"].chains
+    assert chains.under_way == 1  # the fetch keeps its slot while the lookup hangs
+    answer.set()
+    wait_for(lambda: chains.under_way == 0)  # and frees it once the lookup ends
+
+
+def test_a_flood_of_one_failing_url_costs_one_download(store, pki):
+    app = app_fetching_from(pki, source(store))
+    errors = [post_naming(app, pki, "missing.pem").get_json()["error"] for _ in range(20)]
+    assert store.requests == ["/echo.api/missing.pem"]
+    assert errors[0].endswith("answered HTTP 404")
+    assert errors[-1].endswith("answered HTTP 404 (a failure remembered for 30 s)")
+
+
+def test_a_failed_url_is_tried_again_after_a_short_while(store, pki):
+    # A real URL that failed during a passing fault is locked out for 30 s, no longer.
+    clock = [0.0]
+    chains = ChainCache(source(store).get, ChainValidator(load_roots(pki.roots_file)),
+                        monotonic=lambda: clock[0])
+    for seconds in (0, 29):
+        clock[0] = seconds
+        with pytest.raises(VerificationError, match="answered HTTP 404"):
+            chains.key_for("/echo.api/flaky.pem", NOW)
+    assert store.requests == ["/echo.api/flaky.pem"]
+    store.chains["flaky.pem"] = pki.chain("good")
+    clock[0] = 31
+    assert chains.key_for("/echo.api/flaky.pem", NOW).in_date(NOW)
+    assert store.requests == ["/echo.api/flaky.pem"] * 2
+
+
+def test_at_most_two_downloads_run_at_once_and_a_third_url_fails_at_once(store, pki):
+    app = app_fetching_from(pki, source(store, timeout=20))
+    statuses = []
+    hung = [threading.Thread(target=lambda name=name: statuses.append(
+        post_naming(app, pki, name).status_code)) for name in ("slow-1.pem", "slow-2.pem")]
+    for thread in hung:
+        thread.start()
+    wait_for(lambda: len(store.requests) == 2)
+
+    started = time.monotonic()
+    response = post_naming(app, pki, "good.pem")
+    assert response.status_code == 400
+    assert response.get_json()["error"].endswith(
+        "certificate download: 2 chain downloads are already under way; try again shortly")
+    assert time.monotonic() - started < 5 and "/echo.api/good.pem" not in store.requests
+
+    store.release.set()
+    for thread in hung:
+        thread.join(timeout=10)
+    assert statuses == [400, 400]  # the stand-in answered "too late", not a chain
+    assert post_naming(app, pki, "good.pem").status_code == 200  # the slots are free again
+
+
+def test_requests_for_a_url_being_fetched_wait_for_that_one_fetch(store, pki):
+    app = app_fetching_from(pki, source(store, timeout=20))
+    statuses = []
+    threads = [threading.Thread(target=lambda: statuses.append(
+        post_naming(app, pki, "late.pem").status_code)) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    wait_for(lambda: store.requests == ["/echo.api/late.pem"])
+    time.sleep(0.2)  # let the other requests arrive while the fetch is still under way
+    store.release.set()
+    for thread in threads:
+        thread.join(timeout=10)
+    assert statuses == [200] * 8 and store.requests == ["/echo.api/late.pem"]
+
+
+def test_a_fetch_that_breaks_unexpectedly_is_logged_and_refused(pki, caplog):
+    def broken(path):
+        raise RuntimeError("a bug")
+
+    chains = ChainCache(broken, ChainValidator(load_roots(pki.roots_file)))
+    with caplog.at_level(logging.ERROR), pytest.raises(
+            VerificationError, match="could not be fetched \\(RuntimeError\\)"):
+        chains.key_for("/echo.api/good.pem", NOW)
+    (record,) = caplog.records
+    assert record.exc_info is not None

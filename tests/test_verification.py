@@ -16,7 +16,8 @@ from skill.settings import Settings
 from skill.simulator.envelopes import intent_request, launch_request, timestamp
 from skill.verify import build_verification
 from skill.verify.cert_url import check_cert_url
-from skill.verify.chain import ChainCache, ChainValidator, load_roots
+from skill.verify.chain import ChainValidator, load_roots
+from skill.verify.chain_cache import ChainCache
 from skill.verify.errors import VerificationError
 from skill.verify.verifiers import TimestampVerifier
 

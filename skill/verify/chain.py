@@ -1,11 +1,8 @@
-"""Validating Alexa's signing chain once, and remembering it until it expires."""
+"""Validating Alexa's signing chain: a path to a trusted root, in date, for Alexa's name."""
 
 from __future__ import annotations
 
-import threading
 import warnings
-from collections import OrderedDict
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -21,7 +18,6 @@ from .errors import VerificationError
 
 CHECK = "certificate chain"
 SIGNING_NAME = "echo-api.amazon.com"
-MAX_CACHED_CHAINS = 64
 
 
 def load_roots(pem_file: Path | None = None) -> Store:
@@ -86,42 +82,6 @@ def _dns_names(certificate: x509.Certificate) -> list[str]:
     except x509.ExtensionNotFound:
         return []
     return names.value.get_values_for_type(x509.DNSName)
-
-
-class ChainCache:
-    """Signing keys by chain URL path, each kept until its chain expires; bounded, thread-safe.
-
-    Fetching and validating happen outside the lock, so one slow download stalls nobody else.
-    """
-
-    def __init__(self, fetch: Callable[[str], bytes], validator: ChainValidator,
-                 max_entries: int = MAX_CACHED_CHAINS):
-        self.fetch = fetch
-        self.validator = validator
-        self.max_entries = max_entries
-        self.validations = 0
-        self._keys: OrderedDict[str, SigningKey] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def __len__(self) -> int:
-        return len(self._keys)
-
-    def key_for(self, path: str, now: datetime) -> SigningKey:
-        with self._lock:
-            key = self._keys.get(path)
-            if key is not None:
-                if key.in_date(now):
-                    self._keys.move_to_end(path)
-                    return key
-                del self._keys[path]
-        key = self.validator.validate(self.fetch(path), now)
-        with self._lock:
-            self.validations += 1
-            self._keys[path] = key
-            self._keys.move_to_end(path)
-            while len(self._keys) > self.max_entries:
-                self._keys.popitem(last=False)
-        return key
 
 
 def _reason(error: Exception) -> str:

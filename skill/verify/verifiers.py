@@ -15,7 +15,7 @@ from cryptography.hazmat.primitives.asymmetric import padding
 from ..alexa.envelope import BadRequest, request_time
 from ..untrusted import clip, shown
 from .cert_url import check_cert_url
-from .chain import ChainCache
+from .chain_cache import ChainCache
 from .errors import VerificationError
 
 CERT_URL_HEADER = "SignatureCertChainUrl"
