@@ -359,3 +359,18 @@ def test_a_fetch_that_breaks_unexpectedly_is_logged_and_refused(pki, caplog):
         chains.key_for("/echo.api/good.pem", NOW)
     (record,) = caplog.records
     assert record.exc_info is not None
+
+
+def test_when_no_thread_can_be_started_the_request_is_refused_and_its_slot_freed(
+        pki, monkeypatch):
+    def no_thread(self):
+        raise RuntimeError("can't start new thread")
+
+    chains = ChainCache(lambda path: pki.chain("good"),
+                        ChainValidator(load_roots(pki.roots_file)))
+    monkeypatch.setattr(threading.Thread, "start", no_thread)
+    with pytest.raises(VerificationError, match="cannot start a download now"):
+        chains.key_for("/echo.api/good.pem", NOW)
+    monkeypatch.undo()
+    assert chains.under_way == 0
+    assert chains.key_for("/echo.api/good.pem", NOW).in_date(NOW)

@@ -103,10 +103,15 @@ class ChainCache:
             raise VerificationError(CHECK, f"{len(self._under_way)} chain downloads are "
                                            "already under way; try again shortly")
         fetch = _Fetch(Future(), self.monotonic() + self.deadline)
+        thread = threading.Thread(target=self._run, args=(path, now, fetch), daemon=True,
+                                  name="chain fetch")
         self._under_way[path] = fetch
+        try:
+            thread.start()
+        except RuntimeError:  # no thread to be had: free the slot, or it would stay taken
+            del self._under_way[path]
+            raise VerificationError(CHECK, "cannot start a download now; try again") from None
         self.fetches += 1
-        threading.Thread(target=self._run, args=(path, now, fetch), daemon=True,
-                         name="chain fetch").start()
         return fetch
 
     def _run(self, path: str, now: datetime, fetch: _Fetch) -> None:
