@@ -59,10 +59,11 @@ class StandInStore:
                     self.send_response(200)
                     self.send_header("Content-Length", "1000")
                     self.end_headers()
-                    for _ in range(1000):
-                        self.wfile.write(b"-")
-                        self.wfile.flush()
-                        time.sleep(0.05)
+                    with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+                        for _ in range(1000):
+                            self.wfile.write(b"-")
+                            self.wfile.flush()
+                            time.sleep(0.05)
                     return None
                 if name in store.chains:
                     return self._send(200, store.chains[name])

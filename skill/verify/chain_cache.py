@@ -103,6 +103,8 @@ class ChainCache:
             raise VerificationError(CHECK, f"{len(self._under_way)} chain downloads are "
                                            "already under way; try again shortly")
         fetch = _Fetch(Future(), self.monotonic() + self.deadline)
+        # A daemon thread of our own, not a ThreadPoolExecutor: the pool's workers hold up the
+        # worker process's exit for as long as a name lookup hangs.
         thread = threading.Thread(target=self._run, args=(path, now, fetch), daemon=True,
                                   name="chain fetch")
         self._under_way[path] = fetch
