@@ -3,13 +3,15 @@
     python bench/verification.py [--requests N]
 
 Prints per-request times for: re-validating the chain on every request (what the SDK's
-verifier does), our cached path (one RSA verification), and whole requests through the Flask
+verifier does), our cached path (one RSA verification), a request naming a chain URL not seen
+before (fetched in a thread of its own, here from memory), and whole requests through the Flask
 app with verification off and on (bodies signed before the clock starts).
 """
 
 from __future__ import annotations
 
 import argparse
+import itertools
 import statistics
 import sys
 import tempfile
@@ -21,7 +23,8 @@ sys.path.insert(0, str(ROOT))
 
 from skill.app import create_app  # noqa: E402
 from skill.settings import DatabaseUrl, Settings  # noqa: E402
-from skill.verify.chain import ChainCache, ChainValidator, load_roots  # noqa: E402
+from skill.verify.chain import ChainValidator, load_roots  # noqa: E402
+from skill.verify.chain_cache import ChainCache  # noqa: E402
 from skill.verify.verifiers import SignatureVerifier, utc_now  # noqa: E402
 from tests.pki import NOW, AlexaLikePKI, body_for, signed, verified_settings  # noqa: E402
 
@@ -50,17 +53,30 @@ def main() -> None:
     def fetch(path: str) -> bytes:
         return pki.chain("good")
 
-    every_time = SignatureVerifier(ChainCache(fetch, ChainValidator(roots), max_entries=0))
+    class EveryTime:
+        """What the SDK's verifier does: the chain validated again on every request."""
+
+        validator = ChainValidator(roots)
+
+        def key_for(self, path, now):
+            return self.validator.validate(fetch(path), now)
+
+    every_time = SignatureVerifier(EveryTime())
     cached = SignatureVerifier(ChainCache(fetch, ChainValidator(roots)))
+    new_urls = ChainCache(fetch, ChainValidator(roots), max_entries=10**9)
+    paths = (f"/echo.api/chain-{number}.pem" for number in itertools.count())
     results = {
         "chain validated on every request": per_call(
             lambda: every_time.verify(headers, body, {}), n),
         "cached chain: one RSA verification": per_call(
             lambda: cached.verify(headers, body, {}), n),
+        "a new chain URL (fetch thread, validation)": per_call(
+            lambda: new_urls.key_for(next(paths), utc_now()), max(n // 10, 1)),
         "load the default root bundle (start-up)": per_call(lambda: load_roots(), 20),
     }
+    database = DatabaseUrl.parse(f"sqlite:///{pki.folder}/bench.sqlite3")
     open_app = create_app(Settings(routines=(ROOT / "routines",), verify=False,
-                                  database=DatabaseUrl.parse(f"sqlite:///{pki.folder}/bench.sqlite3"))).test_client()
+                                   database=database)).test_client()
     verified_app = create_app(verified_settings(pki)).test_client()
     bodies = [body_for() for _ in range(n)]
     requests = [(fresh, signed(pki, fresh)) for fresh in bodies]  # signed before timing

@@ -114,10 +114,11 @@ class AlexaLikePKI:
         }
         self.roots_file = folder / "roots.pem"
         self.roots_file.write_bytes(self.root.pem())
+        # ALEXA_CERT_CACHE_DIR: each chain at its URL's path, as `<dir>/echo.api/good.pem`.
         self.cache_dir = folder / "chains"
-        self.cache_dir.mkdir()
+        (self.cache_dir / "echo.api").mkdir(parents=True)
         for name in self.signers:
-            (self.cache_dir / f"{name}.pem").write_bytes(self.chain(name))
+            (self.cache_dir / "echo.api" / f"{name}.pem").write_bytes(self.chain(name))
 
     def chain(self, name: str) -> bytes:
         """The PEM chain file for signer `name`: signing certificate first."""
@@ -126,6 +127,17 @@ class AlexaLikePKI:
 
     def signer(self, name: str = "good") -> Identity:
         return self.signers[name][0]
+
+    def server_files(self, host: str, folder: Path) -> tuple[Path, Path]:
+        """A TLS server certificate for `host` (with its intermediate) and its key, as files."""
+        server = issue(host, self.intermediate, ca=False, valid_from=NOW - DAY,
+                       valid_to=NOW + DAY, san=host)
+        certfile, keyfile = folder / f"{host}.pem", folder / f"{host}.key"
+        certfile.write_bytes(server.pem() + self.intermediate.pem())
+        keyfile.write_bytes(server.key.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption()))
+        return certfile, keyfile
 
     @staticmethod
     def url(name: str = "good") -> str:

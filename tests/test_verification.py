@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import datetime
+import http.client
+import json
 import threading
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -13,11 +16,12 @@ from skill.settings import Settings
 from skill.simulator.envelopes import intent_request, launch_request, timestamp
 from skill.verify import build_verification
 from skill.verify.cert_url import check_cert_url
-from skill.verify.chain import ChainCache, ChainValidator, load_roots
+from skill.verify.chain import ChainValidator, load_roots
+from skill.verify.chain_cache import ChainCache
 from skill.verify.errors import VerificationError
 from skill.verify.verifiers import TimestampVerifier
 
-from .helpers import ROUTINES, sqlite_database
+from .helpers import ROUTINES, serving, sqlite_database, stop
 from .pki import NOW, SKILL_ID, body_for, post, signed, verified_settings
 
 REAL_CHAIN = Path(__file__).resolve().parents[2] / "shared" / "alexa" / "echo-api-cert-2026.pem"
@@ -83,7 +87,7 @@ def test_the_real_alexa_chain_passes_every_chain_check_inside_its_window():
     datetime.datetime(2026, 7, 27, tzinfo=datetime.UTC),
 ])
 def test_the_real_alexa_chain_fails_outside_its_window(moment):
-    with pytest.raises(VerificationError, match="echo-api.amazon.com is not valid at"):
+    with pytest.raises(VerificationError, match="'CN=echo-api.amazon.com' is not valid at"):
         ChainValidator(load_roots()).validate(REAL_CHAIN.read_bytes(), moment)
 
 
@@ -133,13 +137,40 @@ def test_bad_chains_are_rejected(verified_app, pki, chain):
     ("SignatureCertChainUrl", {"SignatureCertChainUrl": "https://evil.com/echo.api/good.pem"},
      "SignatureCertChainUrl: host must be"),
     ("SignatureCertChainUrl", {"SignatureCertChainUrl":
-                               "https://s3.amazonaws.com/echo.api/missing.pem"},
-     "certificate download"),
+                               "https://s3.amazonaws.com/echo.api/" + "n" * 300 + ".pem"},
+     "certificate download: cannot look up '/echo.api/nnnn"),
 ])
 def test_missing_and_malformed_headers_are_rejected(verified_app, pki, drop, add, check):
     body = body_for()
     headers = {k: v for k, v in signed(pki, body).items() if k != drop} | add
     assert_rejected(post(verified_app, body, headers), check)
+
+
+@pytest.mark.parametrize("header", ["SignatureCertChainUrl", "Signature-256"])
+def test_a_verification_header_sent_twice_is_rejected(verified_app, pki, header):
+    body = body_for()
+    headers = list(signed(pki, body).items()) + [(header, signed(pki, body)[header])]
+    assert_rejected(post(verified_app, body, headers),
+                    f"{header}: header holds more than one value")
+
+
+def test_a_header_sent_twice_to_the_real_server_is_rejected(pki):
+    env = {"ALEXA_TRUSTED_ROOTS": str(pki.roots_file), "ALEXA_CERT_CACHE_DIR": str(pki.cache_dir)}
+    body = body_for()
+    with serving(env) as (url, process):
+        connection = http.client.HTTPConnection(urlsplit(url).netloc, timeout=10)
+        connection.putrequest("POST", "/")
+        for name, value in [*signed(pki, body).items(), ("SignatureCertChainUrl", pki.url())]:
+            connection.putheader(name, value)
+        connection.putheader("Content-Type", "application/json")
+        connection.putheader("Content-Length", str(len(body)))
+        connection.endheaders(body)
+        response = connection.getresponse()
+        error = json.load(response)["error"]
+        stop(process)
+    assert response.status == 400
+    assert error == ("request verification failed: SignatureCertChainUrl: header holds more "
+                     "than one value (sent twice?)")
 
 
 def test_a_wrong_skill_id_is_rejected(verified_app, pki):
@@ -168,6 +199,30 @@ def test_a_rejection_is_one_log_line_without_a_traceback(verified_app, pki, capl
     (record,) = [r for r in caplog.records if r.name == "skill.app"]
     assert record.getMessage() == "request rejected: Signature-256: does not match the request body"
     assert record.exc_info is None
+
+
+def forged_skill_id(skill_id: str) -> bytes:
+    envelope = json.loads(body_for())
+    envelope["context"]["System"]["application"]["applicationId"] = skill_id
+    return json.dumps(envelope).encode()
+
+
+@pytest.mark.parametrize(("body", "headers"), [
+    (forged_skill_id("amzn1.ask.skill." + "x" * 100_000), {}),
+    (forged_skill_id("amzn1.ask.skill.\n" + "\x1b[31m" * 10_000), {}),
+    (body_for(), {"Signature-256": "c2ln", "SignatureCertChainUrl": "https://" + "h" * 100_000}),
+    (body_for(), {"Signature-256": "c2ln",
+                  "SignatureCertChainUrl": "https://s3.amazonaws.com/x" + "/p" * 50_000}),
+    (body_for(), {"Signature-256": "c2ln",
+                  "SignatureCertChainUrl": "https://s3.amazonaws.com:" + "9" * 100_000}),
+])
+def test_a_huge_client_value_makes_a_short_400_and_a_short_log_line(
+        verified_app, caplog, body, headers):
+    response = post(verified_app, body, headers)
+    assert response.status_code == 400 and len(response.data) < 1000, response.data[:200]
+    (record,) = [r for r in caplog.records if r.name == "skill.app"]
+    assert len(record.getMessage()) < 400
+    assert "characters)" in record.getMessage()  # says how long the value was
 
 
 @pytest.mark.parametrize(("offset", "passes"), [

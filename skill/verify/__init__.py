@@ -10,7 +10,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..settings import Settings
-from .chain import ChainCache, ChainValidator, load_roots
+from .chain import ChainValidator, load_roots
+from .chain_cache import ChainCache
 from .download import ChainSource
 from .errors import VerificationError
 from .verifiers import (
@@ -46,6 +47,7 @@ def build_verification(settings: Settings, clock: Clock = utc_now,
     if not settings.verify:
         return RequestVerification(verifiers)
     source = source or ChainSource(cache_dir=settings.cert_cache_dir)
-    chains = ChainCache(source.get, ChainValidator(load_roots(settings.trusted_roots)))
+    chains = ChainCache(source.get, ChainValidator(load_roots(settings.trusted_roots)),
+                        deadline=source.timeout)
     verifiers += [TimestampVerifier(clock), SignatureVerifier(chains, clock)]
     return RequestVerification(verifiers, chains)

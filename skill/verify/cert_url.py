@@ -5,6 +5,7 @@ from __future__ import annotations
 import posixpath
 from urllib.parse import urlsplit
 
+from ..untrusted import shown
 from .errors import VerificationError
 
 CHECK = "SignatureCertChainUrl"
@@ -23,15 +24,16 @@ def check_cert_url(url: str) -> str:
     try:
         parts = urlsplit(url.strip())
         port = parts.port
-    except ValueError as error:
-        raise VerificationError(CHECK, f"not a URL: {error}") from None
+    except ValueError:
+        raise VerificationError(CHECK, f"not a URL: {shown(url)}") from None
     if parts.scheme.lower() != SCHEME:
-        raise VerificationError(CHECK, f"scheme must be https, got {parts.scheme!r}")
+        raise VerificationError(CHECK, f"scheme must be https, got {shown(parts.scheme)}")
     if (parts.hostname or "").lower() != HOST or parts.username or parts.password:
-        raise VerificationError(CHECK, f"host must be {HOST}, got {parts.netloc!r}")
+        raise VerificationError(CHECK, f"host must be {HOST}, got {shown(parts.netloc)}")
     if port is not None and port != PORT:
         raise VerificationError(CHECK, f"port must be {PORT}, got {port}")
     path = posixpath.normpath(parts.path) if parts.path else ""
     if path.startswith("//") or not path.startswith(PATH_PREFIX):
-        raise VerificationError(CHECK, f"path must start with {PATH_PREFIX}, got {parts.path!r}")
+        raise VerificationError(
+            CHECK, f"path must start with {PATH_PREFIX}, got {shown(parts.path)}")
     return path

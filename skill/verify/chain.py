@@ -1,11 +1,8 @@
-"""Validating Alexa's signing chain once, and remembering it until it expires."""
+"""Validating Alexa's signing chain: a path to a trusted root, in date, for Alexa's name."""
 
 from __future__ import annotations
 
-import threading
 import warnings
-from collections import OrderedDict
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -16,11 +13,11 @@ from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
 from cryptography.utils import CryptographyDeprecationWarning
 from cryptography.x509.verification import DNSName, PolicyBuilder, Store
 
+from ..untrusted import clip, shown
 from .errors import VerificationError
 
 CHECK = "certificate chain"
 SIGNING_NAME = "echo-api.amazon.com"
-MAX_CACHED_CHAINS = 64
 
 
 def load_roots(pem_file: Path | None = None) -> Store:
@@ -55,12 +52,14 @@ class ChainValidator:
         try:
             chain = x509.load_pem_x509_certificates(pem)
         except ValueError as error:
-            raise VerificationError(CHECK, f"not a PEM certificate chain: {error}") from None
+            raise VerificationError(
+                CHECK, f"not a PEM certificate chain: {_reason(error)}") from None
         signing = chain[0]
         for certificate in chain:
             if not certificate.not_valid_before_utc <= now <= certificate.not_valid_after_utc:
-                raise VerificationError(CHECK, f"{certificate.subject.rfc4514_string()} is not "
-                                               f"valid at {now:%Y-%m-%dT%H:%M:%SZ}")
+                subject = shown(certificate.subject.rfc4514_string())
+                raise VerificationError(
+                    CHECK, f"{subject} is not valid at {now:%Y-%m-%dT%H:%M:%SZ}")
         if SIGNING_NAME not in _dns_names(signing):
             raise VerificationError(CHECK, f"signing certificate is not for {SIGNING_NAME}")
         verifier = PolicyBuilder().store(self.roots).time(now).build_server_verifier(
@@ -68,7 +67,8 @@ class ChainValidator:
         try:
             verifier.verify(signing, chain[1:])
         except Exception as error:  # VerificationError, or a malformed extension
-            raise VerificationError(CHECK, f"does not chain to a trusted root: {error}") from None
+            raise VerificationError(
+                CHECK, f"does not chain to a trusted root: {_reason(error)}") from None
         key = signing.public_key()
         if not isinstance(key, RSAPublicKey):
             raise VerificationError(CHECK, "signing certificate does not hold an RSA key")
@@ -84,37 +84,6 @@ def _dns_names(certificate: x509.Certificate) -> list[str]:
     return names.value.get_values_for_type(x509.DNSName)
 
 
-class ChainCache:
-    """Signing keys by chain URL path, each kept until its chain expires; bounded, thread-safe.
-
-    Fetching and validating happen outside the lock, so one slow download stalls nobody else.
-    """
-
-    def __init__(self, fetch: Callable[[str], bytes], validator: ChainValidator,
-                 max_entries: int = MAX_CACHED_CHAINS):
-        self.fetch = fetch
-        self.validator = validator
-        self.max_entries = max_entries
-        self.validations = 0
-        self._keys: OrderedDict[str, SigningKey] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def __len__(self) -> int:
-        return len(self._keys)
-
-    def key_for(self, path: str, now: datetime) -> SigningKey:
-        with self._lock:
-            key = self._keys.get(path)
-            if key is not None:
-                if key.in_date(now):
-                    self._keys.move_to_end(path)
-                    return key
-                del self._keys[path]
-        key = self.validator.validate(self.fetch(path), now)
-        with self._lock:
-            self.validations += 1
-            self._keys[path] = key
-            self._keys.move_to_end(path)
-            while len(self._keys) > self.max_entries:
-                self._keys.popitem(last=False)
-        return key
+def _reason(error: Exception) -> str:
+    # cryptography's messages can quote the certificate, which came from the network.
+    return clip(str(error), 200)

@@ -13,8 +13,9 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding
 
 from ..alexa.envelope import BadRequest, request_time
+from ..untrusted import clip, shown
 from .cert_url import check_cert_url
-from .chain import ChainCache
+from .chain_cache import ChainCache
 from .errors import VerificationError
 
 CERT_URL_HEADER = "SignatureCertChainUrl"
@@ -43,7 +44,7 @@ class SkillIdVerifier:
     def verify(self, headers: Mapping[str, str], body: bytes, envelope: dict[str, Any]) -> None:
         skill_id = envelope["context"]["System"]["application"]["applicationId"]
         if skill_id not in self.skill_ids:
-            raise VerificationError("skill id", f"{skill_id!r} is not a configured skill id")
+            raise VerificationError("skill id", f"{shown(skill_id)} is not a configured skill id")
 
 
 class TimestampVerifier:
@@ -57,7 +58,7 @@ class TimestampVerifier:
         try:
             sent = request_time(envelope)
         except BadRequest as error:
-            raise VerificationError("timestamp", str(error)) from None
+            raise VerificationError("timestamp", clip(str(error))) from None
         skew = abs((self.clock() - sent).total_seconds())
         if skew > self.tolerance:
             raise VerificationError(
@@ -73,13 +74,9 @@ class SignatureVerifier:
         self.clock = clock
 
     def verify(self, headers: Mapping[str, str], body: bytes, envelope: dict[str, Any]) -> None:
-        url = headers.get(CERT_URL_HEADER)
-        encoded = headers.get(SIGNATURE_HEADER)
-        if not url:
-            raise VerificationError(CERT_URL_HEADER, "header is missing")
-        if not encoded:
-            raise VerificationError(SIGNATURE_HEADER, "header is missing (the SHA-1 "
-                                                      "'Signature' header alone is not accepted)")
+        url = _single(headers, CERT_URL_HEADER, "header is missing")
+        encoded = _single(headers, SIGNATURE_HEADER, "header is missing (the SHA-1 'Signature' "
+                                                     "header alone is not accepted)")
         try:
             signature = base64.b64decode(encoded, validate=True)
         except (binascii.Error, ValueError):
@@ -89,3 +86,16 @@ class SignatureVerifier:
             key.public_key.verify(signature, body, padding.PKCS1v15(), hashes.SHA256())
         except InvalidSignature:
             raise VerificationError(SIGNATURE_HEADER, "does not match the request body") from None
+
+
+def _single(headers: Mapping[str, str], name: str, missing: str) -> str:
+    """The header's one value; VerificationError if it is missing or was sent more than once."""
+    value = headers.get(name)
+    if not value:
+        raise VerificationError(name, missing)
+    # WSGI servers fold a repeated header into one value joined by commas (gunicorn with ",",
+    # Werkzeug with ", "), so even getlist() sees a single value; neither Amazon's chain URLs
+    # nor base64 ever hold a comma.
+    if "," in value:
+        raise VerificationError(name, "header holds more than one value (sent twice?)")
+    return value
