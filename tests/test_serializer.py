@@ -216,3 +216,37 @@ def test_types_given_by_name_are_read_by_the_sdk_itself(payload, obj_type):
 def test_only_model_classes_get_readers():
     assert reader_for(RequestEnvelope) is reader_for(RequestEnvelope)
     assert reader_for(int) is None
+
+
+# -------------------------------------------------------------------- classes unlike the SDK's own
+
+ODD_SHAPES = ["plain", "half", "property", "list", "needs", "untyped", "none", "missing", "empty"]
+ODD_VALUES = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(), st.text(max_size=5),
+                       st.sampled_from(["calm", "tense!", "2026-11-22", "7", "1.5", "nope"]),
+                       st.lists(st.integers() | st.text(max_size=3), max_size=3))
+ODD_KEYS = ["name", "howItFeels", "n", "title", "tags", "extra_count", "shout", "items",
+            "label", "ghost", "mood", "count", "__dict__", "unknown"]
+ODD_SHAPE = st.fixed_dictionaries({"kind": st.sampled_from(ODD_SHAPES) | ODD_VALUES},
+                                  optional={key: ODD_VALUES for key in ODD_KEYS})
+ODD_HOLDER = st.fixed_dictionaries({}, optional={
+    "shape": ODD_SHAPE, "shapes": st.lists(ODD_SHAPE, max_size=2) | ODD_VALUES,
+    "by_name": st.dictionaries(st.text(max_size=3), ODD_SHAPE, max_size=2) | ODD_VALUES,
+    "pairs": ODD_VALUES, "when": ODD_VALUES, "lost": ODD_VALUES, "raw": ODD_VALUES,
+    "ratio": ODD_VALUES, "flag": ODD_VALUES, "big": ODD_VALUES})
+
+
+@CHECKS
+@given(ODD_HOLDER)
+def test_classes_unlike_the_sdks_own_read_as_the_sdk_reads_them(payload):
+    from .odd_models import Holder
+
+    assert_same_outcome(*read_both(payload, Holder))
+
+
+@pytest.mark.parametrize("shape", ODD_SHAPES)
+def test_each_odd_class_reads_as_the_sdk_reads_it(shape):
+    from .odd_models import Holder
+
+    payload = {"shape": {"kind": shape, "name": "n", "howItFeels": "calm", "title": "t",
+                         "tags": ["a"], "shout": "hey", "items": [1], "unknown": 1}}
+    assert_same_outcome(*read_both(payload, Holder))
