@@ -37,7 +37,6 @@ from .model_meta import (
 from .timestamps import read_timestamp
 
 Reader = Callable[[Any], Any]
-MISSING = object()
 
 
 class _Compiled(dict):
@@ -65,15 +64,41 @@ def reader_for(cls: type) -> Reader | None:
     return found
 
 
-# Readers by the type name a field declares, and builders for the exact class a discriminator
+def _reader_named(name: str) -> Reader:
+    """The reader for a class a field declares by name."""
+    # Resolved only when a payload first has the field: importing a class imports its package,
+    # and ask_sdk_model's package __init__s import every module in them (hundreds, ~130 ms).
+    cls = resolve(name)
+    if is_model(cls):
+        return reader_for(cls)
+    if is_enum(cls):
+        return _enum_reader(cls, name)
+    return lambda payload: sdk_read(payload, name)
+
+
+# Readers by the class name a field declares, and builders for the exact class a discriminator
 # names (the SDK resolves a discriminator once, on the declared class, never on the child).
-DECLARED = _Compiled(lambda name: reader_for(load_class(name)))
+DECLARED = _Compiled(_reader_named)
 BUILDERS = _Compiled(lambda name: _builder(load_class(name)))
+
+
+def _enum_reader(cls: type, name: str) -> Reader:
+    members = cls._value2member_map_  # what cls(value) looks up first
+
+    def read(payload: Any) -> Any:
+        if type(payload) is str:
+            member = members.get(payload)
+            if member is not None:
+                return member
+        return sdk_read(payload, name)
+
+    read.__qualname__ = f"read_{cls.__name__}"
+    return read
 
 
 def _picker(cls: type) -> Reader:
     def read(payload: Any) -> Any:
-        if payload.__class__ is not dict:
+        if type(payload) is not dict:
             return None if payload is None else sdk_read(payload, cls)
         child = cls.get_real_child_model(payload)
         if not child:
@@ -108,33 +133,49 @@ def builder_source(cls: type) -> tuple[str, dict[str, Any]]:
     template = _template(cls, fields)
     code = _Code(cls)
     lines = [f"def {_function_name(cls)}(p):",
-             "    if p.__class__ is not dict:",
-             f"        return None if p is None else _slow(p, {code.constant(cls)})",
-             "    g = p.get"]
+             "    if type(p) is not dict:",
+             f"        return None if p is None else _slow(p, {code.constant(cls)})"]
     if template is None:
-        lines.append("    o = C()")
-    for index, (attr, key) in enumerate(fields.items()):
-        type_name = cls.deserialized_types.get(attr)
-        if type_name is None:  # the SDK looks the type up before reading the value
-            lines += [f"    if {key!r} in p:", f"        raise KeyError({attr!r})"]
-            continue
-        value = code.conversion(type_name, "v")
-        if template is None:
-            lines += [f"    v = g({key!r}, _M)", "    if v is not _M:",
-                      f"        setattr(o, {attr!r}, None if v is None else {value})"]
-        elif (default := template[attr]) is None:
-            lines += [f"    v = g({key!r})", f"    a{index} = None if v is None else {value}"]
-        else:
-            lines += [f"    v = g({key!r}, _M)",
-                      f"    a{index} = {default!r} if v is _M else None if v is None else {value}"]
-    if template is not None:
-        slots = {attr: index for index, attr in enumerate(fields)}
-        state = ", ".join(f"{attr!r}: a{slots[attr]}" if attr in slots else f"{attr!r}: {value!r}"
-                          for attr, value in template.items())
-        lines += ["    o = _new(C)", f"    o.__dict__ = {{{state}}}"]
-    lines += ["    if not K.issuperset(p):", "        _extras(o, p, K)", "    return o"]
+        lines += _set_each_field(cls, fields, code)
+    else:
+        lines += _build_from_template(cls, fields, template, code)
+    lines += ["    return o"]
     code.names.update(C=cls, K=frozenset(fields.values()))
     return "\n".join(lines) + "\n", code.names
+
+
+def _build_from_template(cls: type, fields: dict[str, str], template: dict[str, Any],
+                         code: _Code) -> list[str]:
+    # The fields' values first, then each attribute set in the order cls() sets them (which
+    # keeps the instance as compact as cls() makes it); a count of the keys read tells whether
+    # the payload has any others.
+    local = {attr: f"a{index}" for index, attr in enumerate(fields)}
+    lines = ["    n = 0"]
+    lines += [f"    {local[attr]} = {template[attr]!r}" for attr in fields]
+    for attr, key in fields.items():
+        value = code.conversion(cls.deserialized_types[attr], "v")
+        lines += [f"    if {key!r} in p:", f"        v = p[{key!r}]", "        n += 1",
+                  f"        {local[attr]} = None if v is None else {value}"]
+    lines.append("    o = _new(C)")
+    lines += [f"    o.{attr} = {local.get(attr, repr(value))}" for attr, value in template.items()]
+    lines += ["    if len(p) != n:", "        _extras(o, p, K)"]
+    return lines
+
+
+def _set_each_field(cls: type, fields: dict[str, str], code: _Code) -> list[str]:
+    # DefaultSerializer's own steps: cls(), then setattr for each field the payload has.
+    lines = ["    o = C()"]
+    for attr, key in fields.items():
+        lines.append(f"    if {key!r} in p:")
+        type_name = cls.deserialized_types.get(attr)
+        if type_name is None:  # the SDK looks the type up before reading the value
+            lines.append(f"        raise KeyError({attr!r})")
+            continue
+        value = code.conversion(type_name, "v")
+        lines += [f"        v = p[{key!r}]",
+                  f"        setattr(o, {attr!r}, None if v is None else {value})"]
+    lines += ["    if not K.issuperset(p):", "        _extras(o, p, K)"]
+    return lines
 
 
 def _template(cls: type, fields: dict[str, str]) -> dict[str, Any] | None:
@@ -160,7 +201,7 @@ class _Code:
 
     def __init__(self, cls: type):
         self.names: dict[str, Any] = {
-            "_M": MISSING, "_new": object.__new__, "_slow": sdk_read, "_ts": read_timestamp,
+            "_new": object.__new__, "_slow": sdk_read, "_ts": read_timestamp,
             "_R": DECLARED, "_extras": set_extras}
         self._depth = 0
 
@@ -172,32 +213,25 @@ class _Code:
     def conversion(self, type_name: str, v: str) -> str:
         slow = f"_slow({v}, {type_name!r})"
         if type_name in ("str", "bool", "int", "long"):
-            return f"({v} if {v}.__class__ is {NATIVE[type_name].__name__} else {slow})"
+            return f"({v} if type({v}) is {NATIVE[type_name].__name__} else {slow})"
         if type_name == "float":  # float(an int) is what the SDK's float(payload) gives
-            return (f"({v} if {v}.__class__ is float"
-                    f" else float({v}) if {v}.__class__ is int else {slow})")
+            return f"({v} if type({v}) is float else float({v}) if type({v}) is int else {slow})"
         if type_name == "object":
             return v
         if type_name == "datetime":
-            return f"(_ts({v}) if {v}.__class__ is str else {slow})"
+            return f"(_ts({v}) if type({v}) is str else {slow})"
         item = list_item_type(type_name)
         if item is not None:
             x = self._fresh("x")
-            return (f"([{self.conversion(item, x)} for {x} in {v}]"
-                    f" if {v}.__class__ is list else {slow})")
+            return f"([{self.conversion(item, x)} for {x} in {v}] if type({v}) is list else {slow})"
         value_type = dict_value_type(type_name)
         if value_type is not None:
             k, x = self._fresh("k"), self._fresh("x")
             return (f"({{{k}: {self.conversion(value_type, x)} for {k}, {x} in {v}.items()}}"
-                    f" if {v}.__class__ is dict else {slow})")
-        cls = resolve(type_name)
-        if is_enum(cls):
-            members = self.constant(cls._value2member_map_)
-            return (f"(m if {v}.__class__ is str and (m := {members}.get({v})) is not None"
-                    f" else {slow})")
-        if is_model(cls):
-            return f"_R[{type_name!r}]({v})"
-        return slow
+                    f" if type({v}) is dict else {slow})")
+        if type_name in NATIVE:  # "date"
+            return slow
+        return f"_R[{type_name!r}]({v})"
 
     def _fresh(self, prefix: str) -> str:
         self._depth += 1

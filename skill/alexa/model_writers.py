@@ -24,6 +24,7 @@ from .model_meta import (
 )
 
 Writer = Callable[[Any], Any]
+MISSING = object()
 
 
 class _Writers(dict):
@@ -39,7 +40,7 @@ WRITERS = _Writers()
 
 def write(value: Any) -> Any:
     """DefaultSerializer().serialize(value)."""
-    kind = value.__class__
+    kind = type(value)
     if kind is str or kind is int or kind is bool or kind is float or value is None:
         return value
     if kind is dict:
@@ -75,20 +76,25 @@ def writer_source(cls: type) -> tuple[str, dict[str, Any]]:
     """The Python source of the writer for instances of exactly `cls`, and the names it uses."""
     fields = field_map(cls)
     types = cls.deserialized_types
-    # An instance attribute of either name (a request object given an unknown JSON key of that
-    # name) changes what the SDK reads: leave such an object to the SDK.
+    # The SDK reads both through the instance: an attribute of either name on the object itself
+    # (a request object given an unknown JSON key of that name), or new metadata on the class,
+    # leaves the object to the SDK.
+    has_map = hasattr(cls, "attribute_map")
     lines = [f"def write_{cls.__name__}(o):",
-             "    d = o.__dict__",
-             "    if 'deserialized_types' in d or 'attribute_map' in d:",
+             "    if o.deserialized_types is not DT or "
+             + ("o.attribute_map is not AM:" if has_map
+                else "getattr(o, 'attribute_map', AM) is not AM:"),
              "        return _sdk(o)"]
     lines += [f"    v{index} = o.{attr}" for index, attr in enumerate(types)]
     lines.append("    r = {}")
     for index, attr in enumerate(types):
         value = f"v{index}"
         if types[attr] in ("str", "bool", "int", "float"):  # the likely class, tested inline
-            written = f"{value} if {value}.__class__ is {types[attr]} else _w({value})"
+            written = f"{value} if type({value}) is {types[attr]} else _w({value})"
         else:
             written = f"_w({value})"
         lines += [f"    if {value} is not None:", f"        r[{fields[attr]!r}] = {written}"]
     lines.append("    return r")
-    return "\n".join(lines) + "\n", {"_sdk": sdk_write, "_w": write}
+    names = {"_sdk": sdk_write, "_w": write, "DT": cls.deserialized_types,
+             "AM": getattr(cls, "attribute_map", MISSING)}
+    return "\n".join(lines) + "\n", names

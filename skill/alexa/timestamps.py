@@ -18,7 +18,7 @@ from dateutil.parser import parse as dateutil_parse
 ISO_WITH_ZONE = re.compile(
     r"([0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]{1,6})?)"
     r"(Z|[+-](?:[01][0-9]|2[0-3]):[0-5][0-9])")
-_local: tuple[tuple, tz.tzlocal | None] = ((), None)
+_zero: tuple[tuple[str, str] | None, tzinfo, bool] = (None, tz.UTC, False)
 
 
 def read_timestamp(text: str) -> datetime:
@@ -38,14 +38,32 @@ def read_timestamp(text: str) -> datetime:
 
 
 def _at_zero_offset(naive: datetime) -> datetime:
-    """dateutil's zone for "Z" or "+00:00" (parser._build_tzaware, with the zone named "UTC").
+    zone, named_by_the_moment = _zero_offset_zone()
+    aware = _with_zone(naive, zone)
+    return _named_utc(aware) if named_by_the_moment else aware
 
-    dateutil gives tzlocal() when the machine's own zone is called "UTC" (as under TZ=UTC),
-    otherwise tz.UTC; the zone is read on every call because it does so.
+
+def _zero_offset_zone() -> tuple[tzinfo, bool]:
+    """The zone dateutil gives "Z" or "+00:00", and whether its name depends on the moment.
+
+    dateutil names a zero offset "UTC" and attaches tzlocal() when the machine's own zone goes
+    by that name (as under TZ=UTC), else tz.UTC. tzlocal() reads the zone once, when made, and
+    costs more than the rest of a parse: like dateutil's shared tz.UTC and tzoffset instances,
+    one serves every timestamp until time.tzset() changes the zone (and time.tzname with it).
     """
-    if "UTC" not in time.tzname:
-        return _with_zone(naive, tz.UTC)
-    aware = _with_zone(naive, _local_zone())
+    global _zero
+    names = time.tzname
+    if _zero[0] is not names:
+        if "UTC" not in names:
+            _zero = (names, tz.UTC, False)
+        else:
+            summer = bool(time.daylight) and time.altzone != time.timezone
+            _zero = (names, tz.tzlocal(), summer or names[0] != "UTC")
+    return _zero[1], _zero[2]
+
+
+def _named_utc(aware: datetime) -> datetime:
+    """dateutil's _assign_tzname and fallback, for a local zone called "UTC" part of the year."""
     if aware.tzname() != "UTC":
         folded = tz.enfold(aware, fold=1)
         if folded.tzname() == "UTC":
@@ -53,19 +71,6 @@ def _at_zero_offset(naive: datetime) -> datetime:
     if aware.tzname() != "UTC":
         aware = aware.replace(tzinfo=tz.UTC)
     return aware
-
-
-def _local_zone() -> tz.tzlocal:
-    """A tzlocal() equal to a new one: made again only when the process's zone changes.
-
-    tzlocal() reads the zone once, when made, and costs more than the rest of a parse; like
-    tz.UTC and dateutil's cached tzoffset instances, one instance serves every timestamp.
-    """
-    global _local
-    zone = (time.timezone, time.altzone, time.daylight, time.tzname)
-    if _local[0] != zone:
-        _local = (zone, tz.tzlocal())
-    return _local[1]
 
 
 def _with_zone(naive: datetime, zone: tzinfo) -> datetime:
