@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 
 import pytest
 from ask_sdk_core.exceptions import SerializationException
@@ -23,7 +25,7 @@ from skill.simulator.envelopes import (
     slot,
 )
 
-from .helpers import FIXTURES, fixture
+from .helpers import FIXTURES, ROOT, fixture
 from .model_payloads import (
     CHECKS,
     SDK,
@@ -250,3 +252,27 @@ def test_each_odd_class_reads_as_the_sdk_reads_it(shape):
     payload = {"shape": {"kind": shape, "name": "n", "howItFeels": "calm", "title": "t",
                          "tags": ["a"], "shout": "hey", "items": [1], "unknown": 1}}
     assert_same_outcome(*read_both(payload, Holder))
+
+
+FIRST_READ = """
+import json, sys
+from ask_sdk_model import RequestEnvelope
+from ask_sdk_core.serialize import DefaultSerializer
+from skill.alexa.serializer import QuickSerializer
+data = json.loads(sys.stdin.read())
+if sys.argv[1] == "quick":
+    QuickSerializer().from_data(data, RequestEnvelope)
+else:
+    DefaultSerializer()._DefaultSerializer__deserialize(data, RequestEnvelope)
+print(sorted(name for name in sys.modules if name.startswith("ask_sdk_model")))
+"""
+
+
+def test_a_first_request_imports_no_more_of_the_sdks_model_than_the_sdk_would():
+    def modules_after_first_read(kind: str) -> list[str]:
+        done = subprocess.run([sys.executable, "-c", FIRST_READ, kind], cwd=ROOT, check=True,
+                              input=(FIXTURES / "intent_request.json").read_text(),
+                              capture_output=True, text=True)
+        return done.stdout
+
+    assert modules_after_first_read("quick") == modules_after_first_read("sdk")
