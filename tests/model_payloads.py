@@ -209,6 +209,17 @@ def write_both(obj: Any) -> tuple[Any, Any]:
     return _outcome(lambda: SDK.serialize(obj)), _outcome(lambda: QUICK.serialize(obj))
 
 
+def failures(check: Any, classes: list[type]) -> list[str]:
+    """"Class: what differed" for each class `check` fails on."""
+    found = []
+    for cls in classes:
+        try:
+            check(cls)
+        except AssertionError as error:
+            found.append(f"{cls.__name__}: {error}")
+    return found
+
+
 def _outcome(run: Any) -> Any:
     try:
         return run()

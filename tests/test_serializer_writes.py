@@ -39,6 +39,7 @@ from .model_payloads import (
     SDK,
     assert_same,
     assert_same_outcome,
+    failures,
     full_payload,
     payloads,
     reachable,
@@ -107,9 +108,10 @@ def test_writes_the_skills_own_responses_as_the_sdk_does(skill, envelope):
     assert_writes_as_the_sdk_does(skill.invoke(request, None))
 
 
-@pytest.mark.parametrize("cls", RESPONSE_CLASSES, ids=lambda cls: cls.__name__)
-def test_writes_every_class_a_response_can_hold_as_the_sdk_does(cls):
-    assert_writes_as_the_sdk_does(SDK.deserialize(json.dumps(full_payload(cls)), cls))
+def test_writes_every_class_a_response_can_hold_as_the_sdk_does():
+    assert len(RESPONSE_CLASSES) > 100
+    assert failures(lambda cls: assert_writes_as_the_sdk_does(
+        SDK.deserialize(json.dumps(full_payload(cls)), cls)), RESPONSE_CLASSES) == []
 
 
 def test_the_installed_sdks_response_classes_all_get_straight_line_writers():
