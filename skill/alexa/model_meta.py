@@ -91,13 +91,14 @@ def is_discriminated(cls: type) -> bool:
 
 
 def plain_attributes(cls: type, names: Any) -> bool:
-    """Reading or setting these names on an instance touches only its __dict__.
+    """Reading or setting these names on an instance touches only the instance's own values.
 
-    True of every ask_sdk_model class: no properties, slots or attribute hooks, so copying an
-    instance's dict, or reading o.name once, is what the SDK's getattr/setattr would do.
+    True of every ask_sdk_model class: no properties, slots or attribute hooks, so o.name = x on
+    a new instance, or reading o.name once, is what the SDK's setattr/getattr would do.
     """
     if (cls.__getattribute__ is not object.__getattribute__ or hasattr(cls, "__getattr__")
-            or cls.__setattr__ is not object.__setattr__ or "__slots__" in vars(cls)):
+            or cls.__setattr__ is not object.__setattr__
+            or any("__slots__" in vars(base) for base in cls.__mro__)):
         return False
     missing = object()
     return all(name.isidentifier() and not keyword.iskeyword(name)

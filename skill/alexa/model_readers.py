@@ -5,12 +5,12 @@ discriminator map) afresh for every object of every request. A reader is that in
 written out once as Python source for one class and compiled the first time the class is met,
 so start-up imports and compiles nothing and only classes that real requests carry are made.
 
-A reader inlines the common JSON shapes (a string for "str", an object for a model, a list for
-"list[...]", a known enum value, Alexa's ISO timestamps) and hands anything else, value by value,
-to the SDK's own code (`sdk_read`), so odd and hostile payloads give the SDK's results and fail
-where the SDK fails. Objects are built as the SDK builds them: cls() and then each field present
-in the payload, then every unknown key set as an attribute; for the generated model classes,
-whose __init__ only assigns defaults, a copy of cls()'s attributes stands in for calling it.
+A reader handles the common JSON shapes itself (a string for "str", an object for a model, a
+list for "list[...]", a known enum value, Alexa's ISO timestamps) and hands anything else, value
+by value, to the SDK's own code (`sdk_read`), so odd and hostile payloads give the SDK's results
+and fail where the SDK fails. Objects end as the SDK leaves them: what cls() sets, each field the
+payload has, then every unknown key as an attribute. For the generated model classes, whose
+__init__ only assigns defaults, the reader sets cls()'s attributes itself, in cls()'s order.
 """
 
 from __future__ import annotations
@@ -131,7 +131,7 @@ def builder_source(cls: type) -> tuple[str, dict[str, Any]]:
     """The Python source of the reader for exactly `cls`, and the names it uses."""
     fields = field_map(cls)
     template = _template(cls, fields)
-    code = _Code(cls)
+    code = _Code()
     lines = [f"def {_function_name(cls)}(p):",
              "    if type(p) is not dict:",
              f"        return None if p is None else _slow(p, {code.constant(cls)})"]
@@ -199,7 +199,7 @@ def _function_name(cls: type) -> str:
 class _Code:
     """Expressions converting a non-null JSON value as DefaultSerializer would, and their names."""
 
-    def __init__(self, cls: type):
+    def __init__(self) -> None:
         self.names: dict[str, Any] = {
             "_new": object.__new__, "_slow": sdk_read, "_ts": read_timestamp,
             "_R": DECLARED, "_extras": set_extras}

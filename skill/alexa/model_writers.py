@@ -12,7 +12,6 @@ from collections.abc import Callable
 from typing import Any
 
 from .model_meta import (
-    PRIMITIVE,
     WRITTEN_BEFORE_ENUM,
     WRITTEN_BY_KIND,
     field_map,
@@ -66,7 +65,7 @@ def _enum_value(member: Any) -> Any:
 
 def writable(cls: type) -> bool:
     """A model class whose instances the SDK writes field by field, each read once."""
-    if not is_model(cls) or issubclass(cls, WRITTEN_BY_KIND) or cls in PRIMITIVE:
+    if not is_model(cls) or issubclass(cls, WRITTEN_BY_KIND):
         return False
     fields = field_map(cls)
     return len(set(fields.values())) == len(fields) and plain_attributes(cls, fields)

@@ -58,24 +58,31 @@ def _first_failure_in_model(payload: dict, cls: type, path: str) -> str | None:
     if is_discriminated(cls):
         key = cls.json_discriminator_key
         if key not in payload:
-            return f"'{path or cls.__name__}' has no '{key}'"
+            return f"'{_label(path, cls)}' has no '{key}'"
         try:
             cls = load_class(cls.get_real_child_model(payload))
         except Exception:
             return f"'{_at(path, key)}' is not a known {cls.__name__} type: {shown(payload[key])}"
+    try:
+        probe = cls()
+    except Exception as error:
+        return f"'{_label(path, cls)}' cannot be made: {error}"
     fields = field_map(cls)
     for attr, key in fields.items():
         if key in payload:
-            found = _first_failure(payload[key], cls.deserialized_types.get(attr), _at(path, key))
+            type_name = cls.deserialized_types.get(attr)
+            if type_name is None:
+                return f"'{_at(path, key)}' has no type {cls.__name__} can read"
+            found = _first_failure(payload[key], type_name, _at(path, key))
             if found:
                 return found
     known = set(fields.values())
     for key in payload:
         if key not in known:
             try:
-                setattr(cls(), key, payload[key])
+                setattr(probe, key, payload[key])
             except Exception:
-                return f"'{path or cls.__name__}' cannot carry a field named {shown(key)}"
+                return f"'{_label(path, cls)}' cannot carry a field named {shown(key)}"
     return None
 
 
@@ -83,7 +90,8 @@ def _leaf_failure(payload: Any, declared: Any, path: str) -> str | None:
     try:
         sdk_read(payload, declared)
     except Exception:
-        return f"'{path or 'the payload'}' must be {_expected(declared)}, got {_described(payload)}"
+        expected, got = _expected(declared), _described(payload)
+        return f"'{_label(path, declared)}' must be {expected}, got {got}"
     return None
 
 
@@ -114,6 +122,10 @@ def _described(value: Any) -> str:
     if value.__class__ is list:
         return "a list"
     return clip(repr(value), 80)
+
+
+def _label(path: str, declared: Any) -> str:
+    return path or getattr(declared, "__name__", str(declared))
 
 
 def _at(path: str, key: Any) -> str:
