@@ -44,7 +44,7 @@ def create_app(settings: Settings | None = None,
     app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
     app.extensions["stretch_coach"] = {
         "settings": settings, "catalog": catalog, "verification": verification,
-        "database": database}
+        "database": database, "skill": skill}
 
     @app.post("/")
     def alexa() -> Response:
