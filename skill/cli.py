@@ -58,12 +58,13 @@ def main(argv: list[str] | None = None) -> int:
     build.set_defaults(run=run_build_model)
 
     schema = commands.add_parser("routine-schema",
-                                 help="generate routines/routine.schema.json, the JSON Schema "
-                                      "editors check routine files with")
+                                 help="generate routines/routine.schema.json and "
+                                      "concerns.schema.json, the JSON Schemas editors check "
+                                      "routine files and concerns.yaml with")
     schema.add_argument("--check", action="store_true",
                         help="only check that the committed file is current; non-zero if not")
     schema.add_argument("--out", type=Path, default=None,
-                        help="the file to write (default: routines/routine.schema.json)")
+                        help="the folder to write them in (default: routines/)")
     schema.set_defaults(run=run_routine_schema)
 
     chat = commands.add_parser("chat", help="talk to the skill as the developer console does")
@@ -133,24 +134,28 @@ def run_db(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def run_routine_schema(args: argparse.Namespace, settings: Settings) -> int:
-    from .content.schema import SCHEMA_FILE, schema_text
+    from .content.schema import schema_files
 
-    path = args.out or bundled("routines") / SCHEMA_FILE
-    text = schema_text()
-    if args.check:
-        try:
-            current = path.read_text(encoding="utf-8") == text
-        except (OSError, UnicodeDecodeError):
-            current = False
-        if not current:
-            print(f"{display_path(path)} is not current: run `python -m skill routine-schema` "
-                  "and commit the result", file=sys.stderr)
-            return 1
-        print(f"{display_path(path)} is current")
-        return 0
-    path.write_text(text, encoding="utf-8")
-    print(f"wrote {display_path(path)}")
-    return 0
+    folder = args.out or bundled("routines")
+    stale = []
+    for name, text in schema_files().items():
+        path = folder / name
+        if args.check:
+            try:
+                current = path.read_text(encoding="utf-8") == text
+            except (OSError, UnicodeDecodeError):
+                current = False
+            if not current:
+                stale.append(path)
+            continue
+        path.write_text(text, encoding="utf-8")
+        print(f"wrote {display_path(path)}")
+    for path in stale:
+        print(f"{display_path(path)} is not current: run `python -m skill routine-schema` "
+              "and commit the result", file=sys.stderr)
+    if args.check and not stale:
+        print(f"the schemas in {display_path(folder)} are current")
+    return 1 if stale else 0
 
 
 def run_chat(args: argparse.Namespace, settings: Settings) -> int:

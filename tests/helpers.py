@@ -21,6 +21,7 @@ from skill.alexa import intents
 from skill.model.definitions import load_definitions
 from skill.settings import DatabaseUrl
 from skill.simulator.envelopes import Resolution, Session, slot
+from skill.voice.ssml import heard
 
 ROOT = Path(__file__).resolve().parents[1]
 ROUTINES = ROOT / "routines"
@@ -42,6 +43,12 @@ class Person(Session):
 
     def say(self, intent: str):
         return self.intent(intent)
+
+
+# Rules the validator applies that a JSON Schema cannot state: they compare a file with its
+# name or with other files, phrases with each other as spoken, or one field with another.
+VALIDATOR_ONLY = ("does not match the file name", "duplicate synonym", "has no words left",
+                  "expected more than hold", "no concern")
 
 
 def sqlite_url(folder: Path) -> str:
@@ -93,6 +100,34 @@ def good(folder: Path, routine_id: str = "test-stretch", name: str = "Test stret
 def break_lengths(ssml: str) -> list[float]:
     """Seconds of each <break> in `ssml`, in order."""
     return [float(s) for s in re.findall(r'<break time="(\d+(?:\.\d+)?)s"/>', ssml)]
+
+
+# What starts and ends a hold, as a person hears it (stretches, then massage).
+HOLD_MARKS = re.compile(r"(Hold\.|Start now\.)|(And release\.|And ease off\.)")
+
+
+def held_seconds(ssml: str) -> list[float]:
+    """Seconds of each hold heard in `ssml`: the silence between "Hold." (or "Start now.") and
+    "And release." (or "And ease off."), cues inside it included."""
+    holds: list[float] = []
+    holding = None
+    for piece in heard(ssml):
+        if isinstance(piece, float):
+            if holding is not None:
+                holding += piece
+            continue
+        for match in HOLD_MARKS.finditer(piece):
+            if match.group(1):
+                holding = 0.0
+            elif holding is not None:
+                holds.append(holding)
+                holding = None
+    return holds
+
+
+def moving_seconds(ssml: str) -> float:
+    """Seconds of silence heard outside the holds: getting ready, switching sides, resting."""
+    return sum(p for p in heard(ssml) if isinstance(p, float)) - sum(held_seconds(ssml))
 
 
 def hold_silences(speech: str) -> list[float]:

@@ -76,8 +76,9 @@ def test_json_shows_each_request_and_response(tmp_path):
     assert intro["response"]["outputSpeech"]["ssml"].startswith("<speak>Horizontal stretch.")
 
 
-def fill(sample: str, routine: str) -> str:
-    return sample.replace("{routine}", routine).replace("{number}", "two")
+def fill(sample: str, routine: str, concern: str) -> str:
+    return sample.replace("{routine}", routine).replace("{number}", "two").replace(
+        "{concern}", concern)
 
 
 def every_sample() -> list[tuple[str, str]]:
@@ -90,11 +91,13 @@ def every_sample() -> list[tuple[str, str]]:
 
 def test_every_sample_of_every_intent_reaches_it_and_gets_a_sensible_answer(tmp_path, catalog):
     names = [name.lower() for routine in catalog for name in (routine.name, *routine.synonyms)]
+    concerns = [name for concern in catalog.concerns if not concern.see_doctor
+                for name in (concern.name, *concern.synonyms)]
     samples = every_sample()
     lines = []
     for number, (_, sample) in enumerate(samples):
         lines += ["open stretch coach", "the horizontal stretch",
-                  fill(sample, names[number % len(names)])]
+                  fill(sample, names[number % len(names)], concerns[number % len(concerns)])]
     result = run("chat", "--json", "--script", str(script(tmp_path, *lines)), timeout=300)
     assert result.returncode == 0, result.stderr
     pairs = exchanges(result.stdout)
@@ -105,7 +108,7 @@ def test_every_sample_of_every_intent_reaches_it_and_gets_a_sensible_answer(tmp_
         speech = response["response"]["outputSpeech"]["ssml"]
         assert "<speak>Sorry, I didn't catch that." not in speech, sample
         assert response["response"]["shouldEndSession"] is (
-            intent in (intents.STOP, intents.CANCEL, intents.PAUSE)), sample
+            intent in (intents.STOP, intents.CANCEL, intents.PAUSE, intents.INJURY)), sample
 
 
 def test_slot_values_resolve_to_ids_or_say_no_match(understanding):
@@ -154,7 +157,7 @@ def test_realtime_waits_out_every_silence(client, understanding):
     chat = Chat(understanding, client_sender(client), Device(), out, realtime=True,
                 sleep=slept.append)
     chat.play(["open stretch coach", "the butterfly stretch", "next"])
-    assert slept == [5, 3, 5, 3]
+    assert slept == [5, 5, 3, 5, 5, 3]  # get ready, hold (5 + 3), rest, hold
     assert "Round 2 of 2. Hold. … 3 more seconds. … And release." in out.getvalue()
 
 

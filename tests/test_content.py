@@ -11,11 +11,23 @@ import yaml
 from jsonschema import Draft7Validator
 
 from skill.content import fields
-from skill.content.loader import ContentError, check_content, load_catalog
+from skill.content.loader import (
+    CONCERNS_FILE,
+    ContentError,
+    check_content,
+    load_catalog,
+    routine_files,
+)
 from skill.content.routines import Kind
-from skill.content.schema import MODELINE, SCHEMA_FILE, schema_text
+from skill.content.schema import (
+    CONCERNS_SCHEMA_FILE,
+    MODELINE,
+    SCHEMA_FILE,
+    schema_files,
+    schema_text,
+)
 
-from .helpers import GOOD, ROUTINES, good, run, write
+from .helpers import GOOD, ROUTINES, VALIDATOR_ONLY, good, run, write
 
 
 def problems_in(*paths: Path) -> list[str]:
@@ -82,7 +94,18 @@ MISTAKES = [
     (("  - say: Get ready.", "  - say: ''"), "steps[0].say", "expected text, got ''"),
     (("  - say: Get ready.", "  - hold: 3"), "steps[0].say", "expected text, got nothing"),
     (("  - say: Get ready.", "  - say: Go.\n    hlod: 3"), "steps[0].hlod",
-     "unknown field (expected one of: say, hold, reps, sides, rest)"),
+     "unknown field (expected one of: say, hold, reps, sides, hold_up_to, get_ready, switch, "
+     "rest)"),
+    (("hold: 8", "hold: 8\n    hold_up_to: 8"), "steps[1].hold_up_to",
+     "expected more than hold (8 seconds), got 8"),
+    (("hold: 8", "hold: 8\n    switch: 4"), "steps[1].switch",
+     "only makes sense with 'sides'"),
+    (("  - say: Get ready.", "  - say: Go.\n    get_ready: 4"), "steps[0].get_ready",
+     "only makes sense with 'hold'"),
+    (("hold: 8", "hold: 8\n    get_ready: 61"), "steps[1].get_ready",
+     "expected 0 to 60 seconds, got 61"),
+    (("name: Test stretch", "name: Test stretch\nhelps_with: [no-such-concern]"),
+     "helps_with[0]", "no concern 'no-such-concern'"),
     (("name: Test stretch", "name: Test stretch\ncolour: red"), "colour", "unknown field"),
     (("synonyms: [testing]", "synonyms: testing"), "synonyms",
      "expected a list of phrases, got 'testing'"),
@@ -307,18 +330,16 @@ def test_bytes_that_are_not_utf8_are_named(tmp_path):
 
 # The JSON Schema editors check routine files with: the validator's rules, written for editors.
 
-# Rules a JSON Schema cannot state, checked by `validate` only: the file's name, and synonyms
-# compared as people say them (case, punctuation and filler words ignored).
-VALIDATOR_ONLY = ("does not match the file name", "duplicate synonym", "has no words left")
 SCHEMA = Draft7Validator(json.loads((ROUTINES / SCHEMA_FILE).read_text()))
 
 
 def test_the_committed_schema_is_current_and_well_formed():
     assert (ROUTINES / SCHEMA_FILE).read_text() == schema_text()
+    assert (ROUTINES / CONCERNS_SCHEMA_FILE).read_text() == schema_files()[CONCERNS_SCHEMA_FILE]
     Draft7Validator.check_schema(SCHEMA.schema)
 
 
-@pytest.mark.parametrize("path", sorted(ROUTINES.glob("*.yaml")), ids=lambda path: path.stem)
+@pytest.mark.parametrize("path", routine_files([ROUTINES]), ids=lambda path: path.stem)
 def test_every_shipped_routine_points_editors_at_the_schema_and_passes_it(path):
     text = path.read_text()
     assert text.splitlines()[0] == MODELINE
@@ -347,14 +368,24 @@ def test_the_schema_says_what_it_cannot_check():
 def test_routine_schema_check_fails_on_a_stale_file_and_writing_fixes_it(tmp_path):
     stale = tmp_path / SCHEMA_FILE
     stale.write_text("{}\n")
-    result = run("routine-schema", "--check", "--out", str(stale))
+    (tmp_path / CONCERNS_SCHEMA_FILE).write_text(schema_files()[CONCERNS_SCHEMA_FILE])
+    result = run("routine-schema", "--check", "--out", str(tmp_path))
     assert result.returncode == 1
     assert result.stderr == (f"{stale} is not current: run `python -m skill routine-schema` "
                              "and commit the result\n")
-    assert run("routine-schema", "--out", str(stale)).returncode == 0
+    assert run("routine-schema", "--out", str(tmp_path)).returncode == 0
     assert stale.read_text() == schema_text()
-    result = run("routine-schema", "--check", "--out", str(stale))
-    assert result.returncode == 0 and result.stdout == f"{stale} is current\n"
+    result = run("routine-schema", "--check", "--out", str(tmp_path))
+    assert result.returncode == 0 and result.stdout == f"the schemas in {tmp_path} are current\n"
+
+
+def test_the_shipped_concerns_pass_their_schema_and_a_wrong_one_fails():
+    schema = Draft7Validator(json.loads((ROUTINES / CONCERNS_SCHEMA_FILE).read_text()))
+    text = (ROUTINES / CONCERNS_FILE).read_text()
+    assert text.splitlines()[0] == f"# yaml-language-server: $schema={CONCERNS_SCHEMA_FILE}"
+    assert [error.message for error in schema.iter_errors(yaml.safe_load(text))] == []
+    assert not schema.is_valid({"Leg Cramp": {"name": "a leg cramp"}})
+    assert not schema.is_valid({"leg-cramp": {"name": "a leg cramp", "doctor": True}})
 
 
 @pytest.mark.parametrize("synonyms", ["8", "{a: b}", "yes", "[testing, 8, [x]]"])

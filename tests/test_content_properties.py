@@ -17,14 +17,13 @@ from skill.content import fields
 from skill.content.loader import check_content, display_path
 from skill.content.schema import SCHEMA_FILE
 
-from .helpers import GOOD, ROUTINES
+from .helpers import GOOD, ROUTINES, VALIDATOR_ONLY
 
 # Modest counts keep the whole suite fast; each run draws new examples. (The same tests at
 # 2,000 examples each, about three minutes, pass too.)
 FEW = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 GOOD_TEXT = "\n".join(line[4:] for line in GOOD.format(
     id="test-stretch", name="Test stretch", synonym="testing").splitlines()) + "\n"
-VALIDATOR_ONLY = ("does not match the file name", "duplicate synonym", "has no words left")
 SCHEMA = Draft7Validator(json.loads((ROUTINES / SCHEMA_FILE).read_text()))
 
 # Pieces of YAML, the routine's own words and the tags, numbers and escapes that used to raise.
@@ -50,7 +49,10 @@ def check_file(text: str | bytes, name: str = "test-stretch") -> tuple[int, list
             path.write_text(text, encoding="utf-8", errors="surrogatepass")
         catalog, problems = check_content([path])
         assert all(problem.file == display_path(path) for problem in problems), problems
-        assert (len(catalog), bool(problems)) in ((1, False), (0, True))
+        # A routine with a problem of its own is left out; one naming a concern no file
+        # defines is checked across files, and kept.
+        own = [problem for problem in problems if "no concern" not in problem.message]
+        assert (len(catalog), bool(own)) in ((1, False), (0, True))
         return len(catalog), problems
 
 

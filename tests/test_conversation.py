@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 
 from skill.alexa import intents
+from skill.content import timing
 from skill.simulator.envelopes import slot
 
-from .helpers import break_lengths, hold_silences
+from .helpers import break_lengths, held_seconds, moving_seconds
 
 WHICH = "What would you like?"
 GO_ON = "Ready to go on?"
@@ -40,9 +41,10 @@ def test_the_butterfly_stretch_from_launch_to_goodbye(person):
 
     step = person.say(intents.NEXT)
     assert step.speech.startswith("Step 2 of 2. Slowly lean forward from your hips")
-    assert ("Round 1 of 2. Hold. [5 s] 3 more seconds. [3 s] And release. "
+    assert ("to stretch your inner thighs. Get into position. [5 s] "
+            "Round 1 of 2. Hold. [5 s] 3 more seconds. [3 s] And release. Rest. [5 s] "
             "Round 2 of 2. Hold. [5 s] 3 more seconds. [3 s] And release.") in step.speech
-    assert sum(hold_silences(step.speech)) == 16
+    assert held_seconds(step.ssml) == [8, 8]  # the article's numbers
     assert "Butterfly stretch: all done." in step.speech
     assert step.speech.endswith(ANOTHER)
     assert not step.ends_session
@@ -70,17 +72,35 @@ def test_every_routine_runs_start_to_end(person, catalog, routine_id):
         assert step.say in spoken
     assert spoken.count("all done") == 1
     assert heard[-1].speech.endswith(ANOTHER)
-    expected_silence = sum((s.hold or 0) * s.reps * max(1, len(s.sides)) for s in routine.steps)
-    assert sum(hold_silences(spoken)) == expected_silence
+    ssml = "<speak>" + " ".join(turn.ssml[7:-8] for turn in heard) + "</speak>"
+    assert sum(held_seconds(ssml)) == sum(timing.hold_seconds(step) for step in routine.steps)
 
 
-def test_sides_are_named_and_rounds_counted(person):
+def test_sides_are_named_rounds_counted_and_there_is_time_to_move(person):
     person.start("spiral twist")
     step = person.say(intents.NEXT)
     assert step.speech.count("Right side.") == 3
-    assert step.speech.count("Now the left side") == 3
+    assert step.speech.count("Switch sides. [5 s] Now the left side") == 3
     assert "Round 3 of 3." in step.speech and "Round 4" not in step.speech
-    assert sum(hold_silences(step.speech)) == 60
+    assert held_seconds(step.ssml) == [10] * 6  # 10 s a side, 3 rounds: the article's
+    assert "[5 s] Round 2 of 3." in step.speech and step.speech.count("Rest. [5 s]") == 2
+    # get ready 5, switch sides 3 x 5, rest 2 x 5
+    assert moving_seconds(step.ssml) == 5 + 15 + 10
+
+
+def test_the_get_ready_comes_between_the_instruction_and_the_first_hold(person):
+    person.start("horizontal stretch")
+    step = person.say(intents.NEXT)
+    assert "until the backs of your legs are fully stretched. Get into position. [5 s] " \
+           "Round 1 of 4. Hold." in step.speech
+    assert held_seconds(step.ssml) == [10] * 4
+
+
+def test_the_massage_gives_time_to_find_each_point(person):
+    person.start("leg cramp massage")
+    step = person.say(intents.NEXT)
+    assert "press hard. Find the point. [8 s] Start now. [15 s]" in step.speech
+    assert held_seconds(step.ssml) == [30]
 
 
 def test_massage_holds_have_halfway_and_countdown_cues(person):
@@ -383,7 +403,7 @@ def test_go_to_before_any_routine_gets_guidance(person):
 def test_how_long_is_left_in_a_routine(person):
     person.start("leg cramp massage")
     turn = how_long(person)
-    assert turn.speech == ("You're at step 1 of 7 of leg cramp massage, with about 4 minutes "
+    assert turn.speech == ("You're at step 1 of 7 of leg cramp massage, with about 5 minutes "
                            "to go. Ready to go on?")
     person.say(intents.NEXT)
     assert "step 2 of 7" in how_long(person).speech
@@ -413,7 +433,7 @@ def test_how_long_at_the_menu_gives_the_range(person):
     person.launch()
     turn = how_long(person)
     assert turn.speech.startswith(
-        "The routines here take from less than a minute to about 4 minutes.")
+        "The routines here take from less than a minute to about 5 minutes.")
 
 
 def test_it_hurts_stops_the_routine_and_offers_cramp_relief(person):

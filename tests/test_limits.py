@@ -12,7 +12,14 @@ from skill.app import create_app
 from skill.settings import Settings
 from skill.voice.ssml import MAX_SSML_CHARS, break_seconds
 
-from .helpers import Person, client_sender, hold_silences, sqlite_database, write
+from .helpers import (
+    Person,
+    client_sender,
+    held_seconds,
+    moving_seconds,
+    sqlite_database,
+    write,
+)
 
 MAX_RESPONSE_BYTES = 24 * 1024
 ALLOWED_TAGS = {"speak", "break"}
@@ -82,7 +89,10 @@ def test_a_step_too_long_for_one_response_is_split_across_responses(marathon):
     for turn in parts:
         assert_within_limits(turn)
     spoken = " ".join(turn.speech for turn in parts)
-    assert sum(hold_silences(spoken)) == 20 * 4 * 600 + 19 * 120
+    ssml = "<speak>" + " ".join(turn.ssml[7:-8] for turn in parts) + "</speak>"
+    assert held_seconds(ssml) == [600] * 20 * 4
+    # get ready; switch sides three times a round; rest between rounds
+    assert moving_seconds(ssml) == 5 + 20 * 3 * 5 + 19 * 120
     assert spoken.count("Round ") == 20 and spoken.count("all done") == 1
     assert parts[-1].speech.endswith("Would you like another routine?")
 

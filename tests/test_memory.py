@@ -14,7 +14,7 @@ from skill.simulator.envelopes import Device, event_request
 from skill.simulator.settings_api import SettingsApi, settings_api
 from skill.store.database import StoreError, open_database
 
-from .helpers import ROUTINES, Person, client_sender, hold_silences
+from .helpers import ROUTINES, Person, client_sender, held_seconds
 
 # An evening in New York: 23:00 UTC is 18:00 there.
 START = datetime(2026, 11, 23, 23, 0, tzinfo=UTC)
@@ -129,7 +129,7 @@ def test_a_new_session_offers_the_unfinished_routine_and_resumes_at_its_step(som
     resumed = someone.say(answer)
     assert resumed.speech.startswith("Picking up leg cramp massage at step 3 of 7. Step 3 of 7. "
                                      "Next, the Yanglingquan point")
-    assert sum(hold_silences(resumed.speech)) == 30
+    assert held_seconds(resumed.ssml) == [30]
 
 
 def test_no_at_the_welcome_back_starts_fresh_and_forgets_the_place(someone):
@@ -419,3 +419,35 @@ def test_an_empty_database_gets_the_schema_and_a_second_start_changes_nothing(da
 def test_events_without_a_session_get_an_empty_response(someone, kind):
     turn = someone.event(event_request(kind))
     assert turn.status == 200 and turn.body["response"] == {}
+
+
+def test_a_first_release_database_is_upgraded_keeping_what_it_holds(hosts, api, database_url,
+                                                                   clock):
+    from skill.store.schema import MIGRATIONS, VERSION_TABLE
+
+    device = Device(api_endpoint=api.url)
+    saved = int(clock().timestamp())
+    database = open_database(database_url, pooled=False)
+    try:
+        with database.transaction(write=True) as tx:  # as version 1 of the skill left it
+            tx.execute(VERSION_TABLE)
+            for statement in MIGRATIONS[1]:
+                tx.execute(statement)
+            tx.execute("INSERT INTO schema_version (version) VALUES (1)")
+            tx.execute("INSERT INTO people (user_id, first_seen, routine, step, place_saved) "
+                       "VALUES (?, ?, ?, ?, ?)", (device.user_id, saved, "spiral-twist", 1, saved))
+    finally:
+        database.close()
+    someone = person_on(hosts(), api, device)
+    back = someone.launch()
+    assert "Last time you stopped at step 2 of 2 of spiral twist" in back.speech
+    assert stored(database_url, "SELECT version FROM schema_version") == [(2,)]
+
+
+def test_a_pace_is_remembered_from_one_session_to_the_next(someone):
+    someone.launch()
+    someone.intent(intents.SLOWER)
+    someone.say(intents.STOP)
+    someone.launch()
+    step = someone.start("spiral twist") and someone.say(intents.NEXT)
+    assert "Get into position. [8 s]" in step.speech

@@ -7,6 +7,7 @@ import shutil
 
 import pytest
 
+from skill.alexa import intents
 from skill.alexa.handlers import HANDLED_INTENTS
 from skill.model.build import build_model
 from skill.model.definitions import load_definitions
@@ -34,12 +35,23 @@ def test_every_locale_follows_the_rules(locale):
     assert model_problems(model, understood()) == []
 
 
+def slot_values(type_name: str) -> dict[str, dict]:
+    types = {kind["name"]: kind for kind in language(committed())["types"]}
+    return {value["id"]: value["name"] for value in types[type_name]["values"]}
+
+
 def test_every_routine_is_a_slot_value_with_its_names(catalog):
-    (routine_type,) = language(committed())["types"]
-    values = {value["id"]: value["name"] for value in routine_type["values"]}
+    values = slot_values(intents.ROUTINE_SLOT_TYPE)
     assert set(values) == {routine.id for routine in catalog}
     for routine in catalog:
         assert values[routine.id] == {"value": routine.name, "synonyms": list(routine.synonyms)}
+
+
+def test_every_concern_is_a_slot_value_with_its_names(catalog):
+    values = slot_values(intents.CONCERN_SLOT_TYPE)
+    assert set(values) == {concern.id for concern in catalog.concerns}
+    for concern in catalog.concerns:
+        assert values[concern.id] == {"value": concern.name, "synonyms": list(concern.synonyms)}
 
 
 def test_the_model_and_the_handlers_agree_on_intents():

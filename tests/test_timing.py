@@ -76,9 +76,12 @@ def test_an_untimed_step_has_no_events():
 
 def test_silent_seconds_and_routine_estimate(catalog):
     spiral = catalog.get("spiral-twist")
-    assert timing.silent_seconds(spiral.steps[1]) == 60
+    assert timing.hold_seconds(spiral.steps[1]) == 60
+    # the holds; getting ready; switching sides three times; resting twice
+    assert timing.silent_seconds(spiral.steps[1]) == 60 + 5 + 3 * 5 + 2 * 5
     words = sum(len(step.say.split()) for step in spiral.steps)
-    cues = 3 + 6 * 4  # 3 round numbers; per side: side name, hold, countdown, release
+    # get ready, 3 round numbers, 3 switches, 2 rests; per side: name, hold, countdown, release
+    cues = 1 + 3 + 3 + 2 + 6 * 4
     assert timing.routine_seconds(spiral) == pytest.approx(
-        60 + cues * timing.CUE_SECONDS + words / timing.WORDS_PER_SECOND)
+        90 + cues * timing.CUE_SECONDS + words / timing.WORDS_PER_SECOND)
     assert timing.routine_seconds(spiral, from_step=1) < timing.routine_seconds(spiral)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Callable
 
@@ -24,7 +25,7 @@ from ..voice.speech import Speech
 from . import intents
 from .inputs import STATE, request_id, starts_session, state_of
 from .memory import Memory
-from .slots import number_slot, routine_slot
+from .slots import concern_slot, number_slot, routine_slot
 
 log = logging.getLogger(__name__)
 
@@ -46,11 +47,13 @@ def speak(handler_input: HandlerInput, speech: Speech, reply: Reply) -> Response
 
 
 class StateInterceptor(AbstractRequestInterceptor):
-    """Parses the session attributes into a State once, before any handler runs."""
+    """Parses the session attributes into a State once, before any handler runs; a session's
+    first request starts from the pace the person chose before."""
 
-    def __init__(self, catalog: Catalog, speech: Speech):
+    def __init__(self, catalog: Catalog, speech: Speech, memory: Memory):
         self.catalog = catalog
         self.speech = speech
+        self.memory = memory
 
     def process(self, handler_input: HandlerInput) -> None:
         state = State()
@@ -61,7 +64,15 @@ class StateInterceptor(AbstractRequestInterceptor):
             except StaleState as error:
                 log.warning("request %s: ignoring session state: %s",
                             request_id(handler_input), error)
+        if starts_session(handler_input) and converses(handler_input):
+            state = dataclasses.replace(state, pace=self.memory.person(handler_input).pace)
         handler_input.attributes_manager.request_attributes[STATE] = state
+
+
+def converses(handler_input: HandlerInput) -> bool:
+    """A launch or an intent: a request the Coach answers (not an event)."""
+    kind = handler_input.request_envelope.request.object_type
+    return kind in (intents.LAUNCH_REQUEST, intents.INTENT_REQUEST)
 
 
 class CoachHandler(AbstractRequestHandler):
@@ -132,6 +143,17 @@ class GoToStepHandler(CoachHandler):
 
     def reply(self, handler_input: HandlerInput, state: State) -> Reply:
         return self.coach.go_to(state, number_slot(handler_input))
+
+
+class ConcernHandler(CoachHandler):
+    """ "What helps with knee pain after running?", "I have cramps at night"."""
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return is_intent_name(intents.CONCERN)(handler_input)
+
+    def reply(self, handler_input: HandlerInput, state: State) -> Reply:
+        concern, heard = concern_slot(handler_input, self.coach.catalog)
+        return self.coach.concern(state, concern, heard)
 
 
 class ResumeHandler(CoachHandler):
@@ -247,6 +269,13 @@ EVENTS: dict[str, Event] = {
     intents.PAIN: Coach.hurts,
     intents.DELETE_PROGRESS: Coach.forget,
     intents.WAIT: Coach.wait,
+    intents.INJURY: Coach.see_doctor,
+    intents.SLOWER: Coach.slower,
+    intents.FASTER: Coach.faster,
+    intents.LONGER: Coach.longer,
+    intents.SHORTER: Coach.shorter,
+    intents.SETTINGS: Coach.settings,
+    intents.RESET_SETTINGS: Coach.reset_pace,
 }
 
 SLOTTED_HANDLERS = {
@@ -255,5 +284,6 @@ SLOTTED_HANDLERS = {
     intents.GO_TO_STEP: GoToStepHandler,
     intents.RESUME: ResumeHandler,
     intents.PROGRESS: ProgressHandler,
+    intents.CONCERN: ConcernHandler,
 }
 HANDLED_INTENTS = frozenset({*EVENTS, *SLOTTED_HANDLERS})

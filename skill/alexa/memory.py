@@ -111,7 +111,8 @@ class Memory:
         asked = ZONE_ASKED in cache
         return Changes(seen=now if Effect.MET in effects else None, bookmark=bookmark,
                        zone=cache.get(ZONE_ASKED), zone_checked=now if asked else None,
-                       finished=finished)
+                       finished=finished,
+                       pace=reply.state.pace if Effect.PACE in effects else None)
 
     def _saved_place(self, handler_input: HandlerInput, person: Person) -> Place | None:
         """The unfinished routine to offer, if it is recent and still makes sense."""

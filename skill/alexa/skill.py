@@ -38,7 +38,7 @@ def build_skill(catalog: Catalog, database: Database, *, resume_window: timedelt
     memory = Memory(catalog, clock, resume_window, default_zone)
     adapter = SqlPersistenceAdapter(database, lambda: clock().timestamp())
     builder = CustomSkillBuilder(persistence_adapter=adapter, api_client=DeadlineApiClient())
-    builder.add_global_request_interceptor(StateInterceptor(catalog, speech))
+    builder.add_global_request_interceptor(StateInterceptor(catalog, speech, memory))
     builder.add_request_handler(LaunchHandler(coach, speech, memory))
     for handler in SLOTTED_HANDLERS.values():
         builder.add_request_handler(handler(coach, speech, memory))

@@ -7,7 +7,7 @@ from typing import Any
 from ask_sdk_core.handler_input import HandlerInput
 
 from ..content.catalog import Catalog
-from ..content.routines import Routine
+from ..content.routines import Concern, Routine
 from ..voice.ssml import speakable
 from . import intents
 
@@ -51,6 +51,14 @@ def routine_slot(handler_input: HandlerInput, catalog: Catalog) -> tuple[Routine
     found = resolved_id(handler_input, intents.ROUTINE_SLOT)
     routine = catalog.get(found) if found else None
     return routine or catalog.match(words), words
+
+
+def concern_slot(handler_input: HandlerInput, catalog: Catalog) -> tuple[Concern | None, str]:
+    """The concern the slot names, as for routines, and the words heard."""
+    words = heard(handler_input, intents.CONCERN_SLOT)
+    found = resolved_id(handler_input, intents.CONCERN_SLOT)
+    concern = catalog.concern(found) if found else None
+    return concern or catalog.match_concern(words), words
 
 
 def number_slot(handler_input: HandlerInput) -> int | None:

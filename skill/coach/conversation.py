@@ -7,15 +7,18 @@ touches storage.
 
 from __future__ import annotations
 
+import dataclasses
+
 from ..content.catalog import Catalog
-from ..content.routines import Routine
+from ..content.routines import Concern, Routine
+from ..content.timing import Pace
 from .progress import Progress
 from .replies import Effect, History, Line, Reply, about
-from .state import PartCount, Place, Question, State
+from .state import PartCount, Place, Question, State, Suggestion
 
 # Questions a "help" or a side question can interrupt and then ask again as they were.
 KEPT_QUESTIONS = (Question.NEXT, Question.CONTINUE, Question.ANOTHER, Question.RESUME,
-                  Question.STEP)
+                  Question.STEP, Question.SUGGEST)
 
 
 class Coach:
@@ -29,34 +32,35 @@ class Coach:
 
     def launch(self, state: State, history: History) -> Reply:
         if not history.known:
-            return self._menu(State(), Line("welcome"), Line("safety_note"),
+            return self._menu(state.then(), Line("welcome"), Line("safety_note"),
                               effects=frozenset({Effect.MET}))
         if history.saved:
             return Reply((Line("welcome_back"), about("saved_place", history.saved)),
-                         Question.RESUME, State(asked=Question.RESUME, offer=history.saved))
-        return self._menu(State(), Line("welcome_again"))
+                         Question.RESUME, state.then(asked=Question.RESUME, offer=history.saved))
+        return self._menu(state.then(), Line("welcome_again"))
 
     def greet(self, reply: Reply) -> Reply:
         """`reply` for someone new, who hears the safety note before anything else."""
         effects = reply.effects | {Effect.MET}
-        if reply.says("safety_note") or reply.says("pain_advice"):
-            return Reply(reply.lines, reply.ask, reply.state, effects)
-        return Reply((Line("safety_note"), *reply.lines), reply.ask, reply.state, effects)
+        if reply.says("safety_note") or reply.says("pain_advice") or reply.says("see_doctor"):
+            return dataclasses.replace(reply, effects=effects)
+        return dataclasses.replace(reply, lines=(Line("safety_note"), *reply.lines),
+                                   effects=effects)
 
     def list_routines(self, state: State) -> Reply:
         """Every routine, grouped by kind (the welcome only sums them up)."""
         tail = (about("menu_resume", state.place),) if state.place and not state.finished else ()
         return Reply((Line("menu_full"), *tail), Question.CHOOSE,
-                     State(state.place, Question.CHOOSE))
+                     state.then(state.place, Question.CHOOSE))
 
     def start(self, state: State, routine: Routine | None, heard: str = "") -> Reply:
         if routine is None:
             lead = Line("unknown_routine", heard=heard) if heard else Line("need_routine")
             return self._menu(state, lead)
-        return self._speak(Place(routine), Line("intro", routine))
+        return self._speak(state, Place(routine), Line("intro", routine))
 
     def home(self, state: State) -> Reply:
-        return self._menu(State(), Line("home"))
+        return self._menu(state.then(), Line("home"))
 
     def how_long(self, state: State, routine: Routine | None = None) -> Reply:
         """About `routine` if named, else what is left of the current one, else the range."""
@@ -74,9 +78,26 @@ class Coach:
         """Stop, give the safety advice, and offer cramp relief unless that is what hurt."""
         relief = self._relief()
         if relief is None or (state.place and state.place.routine == relief):
-            return Reply((Line("pain_advice"), Line("goodbye")), None, State())
+            return Reply((Line("pain_advice"), Line("goodbye")), None, state.then())
         return Reply((Line("pain_advice"), Line("offer_relief", relief)), Question.RELIEF,
-                     State(asked=Question.RELIEF))
+                     state.then(asked=Question.RELIEF))
+
+    # What is bothering the person.
+
+    def concern(self, state: State, concern: Concern | None, heard: str = "") -> Reply:
+        """Routines for what is bothering them, best first; a doctor before any routine for
+        an injury or sharp, swollen or lasting pain."""
+        if concern is None:
+            return self._menu(state, Line("unknown_concern", heard=heard))
+        if concern.see_doctor:
+            return self.see_doctor(state)
+        routines = self.catalog.helping_with(concern)
+        if not routines:
+            return self._menu(state, Line("unknown_concern", heard=heard))
+        return self._suggest(state, Suggestion(concern, routines), "suggest")
+
+    def see_doctor(self, state: State) -> Reply:
+        return Reply((Line("see_doctor"), Line("goodbye")), None, state.then())
 
     # Moving through a routine.
 
@@ -85,26 +106,27 @@ class Coach:
             return self._no_routine(state)
         place = state.place
         if place.part + 1 < self.part_count(place):
-            return self._speak(Place(place.routine, place.step, place.part + 1))
+            return self._speak(state, Place(place.routine, place.step, place.part + 1))
         if not place.last:
-            return self._speak(Place(place.routine, place.steps.stop))
+            return self._speak(state, Place(place.routine, place.steps.stop))
         return Reply((about("finished", place),), Question.ANOTHER,
-                     State(place, Question.ANOTHER))
+                     state.then(place, Question.ANOTHER))
 
     def previous(self, state: State) -> Reply:
         if not state.place:
             return self._no_routine(state)
         place = state.place
         if place.part > 0:
-            return self._speak(Place(place.routine, place.step, place.part - 1))
+            return self._speak(state, Place(place.routine, place.step, place.part - 1))
         if place.step > 0:
-            return self._speak(Place(place.routine, max(0, place.step - place.routine.per_turn)))
-        return self._speak(place, Line("first_step"), arrived=False)
+            step = max(0, place.step - place.routine.per_turn)
+            return self._speak(state, Place(place.routine, step))
+        return self._speak(state, place, Line("first_step"), arrived=False)
 
     def repeat(self, state: State) -> Reply:
         if not state.place:
             return self._menu(state) if state.asked == Question.CHOOSE else self._no_routine(state)
-        return self._speak(state.place, arrived=False)
+        return self._speak(state, state.place, arrived=False)
 
     def go_to(self, state: State, number: int | None) -> Reply:
         if not state.place:
@@ -112,11 +134,11 @@ class Coach:
         routine = state.place.routine
         if number is None:
             return Reply((about("which_step", state.place),), Question.STEP,
-                         State(state.place, Question.STEP, state.offer))
+                         state.then(state.place, Question.STEP, state.offer))
         if not 1 <= number <= len(routine.steps):
             return self._keep_place(state, Line("no_such_step", routine, state.place,
                                                 heard=str(number)))
-        return self._speak(Place(routine, number - 1))
+        return self._speak(state, Place(routine, number - 1))
 
     def start_over(self, state: State) -> Reply:
         if not state.place:
@@ -129,35 +151,54 @@ class Coach:
             return self._no_routine(state)
         if state.finished:
             return self.stop(state)
-        return Reply((about("paused", state.place), Line("come_back")), None, State())
+        return Reply((about("paused", state.place), Line("come_back")), None, state.then())
 
     def resume(self, state: State, history: History) -> Reply:
         """Carry on: the place in this session, the one offered at launch, or the one saved."""
         place = state.place or state.offer or history.saved
         if place is None:
-            return self._menu(State(), Line("nothing_to_resume"))
+            return self._menu(state.then(), Line("nothing_to_resume"))
         if state.place and state.finished:
             return self.list_routines(state)
-        return self._speak(Place(place.routine, place.step, place.part),
-                           about("resuming", place))
+        return self._speak(state, place, about("resuming", place))
+
+    def wait(self, state: State) -> Reply:
+        """About a minute of quiet, the place kept, then the question still open."""
+        lines = (Line("take_your_time"), Line("waiting"))
+        if state.place or state.offer or state.suggestion:
+            return self._keep_place(state, *lines)
+        asked = state.asked or Question.CHOOSE
+        return Reply(lines, asked, state.then(asked=asked))
+
+    # How the person likes to be coached.
+
+    def slower(self, state: State) -> Reply:
+        return self._change_pace(state, state.pace.changed(speed=1), "pace_slower", "slowest")
+
+    def faster(self, state: State) -> Reply:
+        return self._change_pace(state, state.pace.changed(speed=-1), "pace_faster", "fastest")
+
+    def longer(self, state: State) -> Reply:
+        return self._change_pace(state, state.pace.changed(hold=1), "hold_longer", "longest")
+
+    def shorter(self, state: State) -> Reply:
+        return self._change_pace(state, state.pace.changed(hold=-1), "hold_shorter", "shortest")
+
+    def reset_pace(self, state: State) -> Reply:
+        return self._change_pace(state, Pace(), "pace_reset", "pace_reset")
+
+    def settings(self, state: State) -> Reply:
+        return self._answer(state, Line("settings"))
 
     # Memory.
 
     def progress(self, state: State, progress: Progress) -> Reply:
         return self._answer(state, Line("progress", progress=progress))
 
-    def wait(self, state: State) -> Reply:
-        """About a minute of quiet, the place kept, then the question still open."""
-        lines = (Line("take_your_time"), Line("waiting"))
-        if state.place or state.offer:
-            return self._keep_place(state, *lines)
-        return Reply(lines, state.asked or Question.CHOOSE,
-                     State(asked=state.asked or Question.CHOOSE))
-
     def forget(self, state: State) -> Reply:
         """Ask before deleting everything remembered about the person."""
         return Reply((Line("forget_check"),), Question.FORGET,
-                     State(state.place, Question.FORGET))
+                     state.then(state.place, Question.FORGET))
 
     # Answers and help.
 
@@ -167,9 +208,11 @@ class Coach:
         if state.asked == Question.RESUME:
             return self.resume(state, History())
         if state.asked == Question.ANOTHER:
-            return self._menu(State())
+            return self._menu(state.then())
         if state.asked == Question.RELIEF and self._relief():
-            return self.start(State(), self._relief())
+            return self.start(state.then(), self._relief())
+        if state.asked == Question.SUGGEST and state.suggestion:
+            return self.start(state.then(), state.suggestion.routine)
         if state.asked == Question.FORGET:
             return Reply((Line("forgotten"), Line("goodbye")), None, State(),
                          frozenset({Effect.FORGET_PERSON}))
@@ -179,13 +222,19 @@ class Coach:
 
     def no(self, state: State) -> Reply:
         if state.asked == Question.RESUME and state.offer:
-            return self._menu(State(), Line("fresh_start"),
+            return self._menu(state.then(), Line("fresh_start"),
                               effects=frozenset({Effect.FORGET_PLACE}))
+        if state.asked == Question.SUGGEST and state.suggestion:
+            following = state.suggestion.choice + 1
+            if following < len(state.suggestion.routines):
+                return self._suggest(state, dataclasses.replace(state.suggestion,
+                                                                choice=following), "suggest_next")
+            return self._menu(state.then(), Line("no_problem"))
         if state.asked in (Question.NEXT, Question.CONTINUE, Question.RESUME):
             return Reply((Line("no_rush"),), state.asked, state)
         if state.asked == Question.STEP:
             ask = self._question_at(state.place)
-            return Reply((Line("no_rush"),), ask, State(state.place, ask))
+            return Reply((Line("no_rush"),), ask, state.then(state.place, ask))
         if state.asked == Question.FORGET:
             kept = Line("kept")
             return self._keep_place(state, kept) if state.place else self._menu(state, kept)
@@ -195,7 +244,7 @@ class Coach:
 
     def help(self, state: State) -> Reply:
         if not state.place:
-            return Reply((Line("help_menu"),), Question.CHOOSE, State(asked=Question.CHOOSE))
+            return Reply((Line("help_menu"),), Question.CHOOSE, state.then(asked=Question.CHOOSE))
         if state.finished:
             return self._keep_place(state, about("help_finished", state.place))
         if state.asked == Question.STEP:
@@ -204,27 +253,28 @@ class Coach:
 
     def fallback(self, state: State) -> Reply:
         help_reply = self.help(state)
-        return Reply((Line("not_understood"), *help_reply.lines), help_reply.ask, help_reply.state)
+        return dataclasses.replace(help_reply, lines=(Line("not_understood"), *help_reply.lines))
 
     def stop(self, state: State) -> Reply:
         if state.place and not state.finished:
-            return Reply((about("saved", state.place), Line("goodbye")), None, State())
-        return Reply((Line("goodbye"),), None, State())
+            return Reply((about("saved", state.place), Line("goodbye")), None, state.then())
+        return Reply((Line("goodbye"),), None, state.then())
 
     def apologise(self, state: State) -> Reply:
-        return Reply((Line("apology"),), Question.ANYTHING, State(state.place, Question.ANYTHING))
+        return Reply((Line("apology"),), Question.ANYTHING,
+                     state.then(state.place, Question.ANYTHING))
 
     # Shared shapes of reply.
 
-    def _speak(self, place: Place, *lead: Line, arrived: bool = True) -> Reply:
+    def _speak(self, state: State, place: Place, *lead: Line, arrived: bool = True) -> Reply:
         """Speak `place`; at the routine's end, close it, offer another and, if the person
         `arrived` here (rather than hearing it again), count it as finished."""
         lines = (*lead, about("step", place))
         ask = self._question_at(place)
         if ask != Question.ANOTHER:
-            return Reply(lines, ask, State(place, ask))
+            return Reply(lines, ask, state.then(place, ask))
         effects = frozenset({Effect.FINISHED}) if arrived else frozenset()
-        return Reply((*lines, about("close", place)), ask, State(place, ask), effects)
+        return Reply((*lines, about("close", place)), ask, state.then(place, ask), effects)
 
     def _question_at(self, place: Place) -> Question:
         """What is asked once `place` has been spoken: go on, carry on, or another routine."""
@@ -232,17 +282,32 @@ class Coach:
             return Question.CONTINUE
         return Question.ANOTHER if place.last else Question.NEXT
 
+    def _suggest(self, state: State, suggestion: Suggestion, key: str) -> Reply:
+        line = Line(key, suggestion.routine, concern=suggestion.concern,
+                    routines=suggestion.routines[suggestion.choice + 1:])
+        return Reply((line,), Question.SUGGEST,
+                     state.then(state.place, Question.SUGGEST, suggestion=suggestion))
+
+    def _change_pace(self, state: State, pace: Pace, changed: str, unchanged: str) -> Reply:
+        """The new pace, said and kept from now on (and remembered), the place kept."""
+        if pace == state.pace:
+            return self._keep_place(state, Line(f"pace_limit.{unchanged}"))
+        reply = self._keep_place(dataclasses.replace(state, pace=pace), Line(changed))
+        return dataclasses.replace(reply, effects=frozenset({Effect.PACE}))
+
     def _menu(self, state: State, *lead: Line, tail: tuple[Line, ...] = (),
               effects: frozenset[Effect] = frozenset()) -> Reply:
         return Reply((*lead, Line("menu"), *tail), Question.CHOOSE,
-                     State(state.place, Question.CHOOSE), effects)
+                     state.then(state.place, Question.CHOOSE), effects)
 
     def _answer(self, state: State, line: Line) -> Reply:
         """An answer to a side question: alone if asked in one go (a one-shot), else with the
         place and its question kept, or the menu's question."""
         if state.asked is None and not state.place:
-            return Reply((line,), None, State())
-        return self._keep_place(state, line) if state.place else self._menu(state, line)
+            return Reply((line,), None, state.then())
+        if state.place or state.offer or state.suggestion:
+            return self._keep_place(state, line)
+        return self._menu(state, line)
 
     def _relief(self) -> Routine | None:
         """The routine offered to someone with a cramp, if the content has one."""
@@ -255,5 +320,11 @@ class Coach:
         """Say `lines` and re-ask the question still open, so the place and its question stay."""
         pending = state.asked
         if pending not in KEPT_QUESTIONS:
-            pending = self._question_at(state.place) if state.place else Question.RESUME
-        return Reply(lines, pending, State(state.place, pending, state.offer))
+            if state.place:
+                pending = self._question_at(state.place)
+            elif state.suggestion:
+                pending = Question.SUGGEST
+            else:
+                pending = Question.RESUME if state.offer else Question.CHOOSE
+        return Reply(lines, pending, state.then(state.place, pending, state.offer,
+                                                state.suggestion))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
-from ..content.routines import Routine
+from ..content.routines import Concern, Routine
 from .progress import Progress
 from .state import Place, Question, State
 
@@ -25,6 +25,7 @@ class Effect(enum.Enum):
     FINISHED = "finished"  # the routine at the reply's place was completed just now
     FORGET_PLACE = "forget_place"  # the person declined to pick up their unfinished routine
     FORGET_PERSON = "forget_person"  # delete everything stored for the person
+    PACE = "pace"  # the person changed how they like to be coached: the reply's state has it
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,8 @@ class Line:
     place: Place | None = None
     heard: str = ""
     progress: Progress | None = None
+    concern: Concern | None = None
+    routines: tuple[Routine, ...] = ()  # more routines to mention, as for a concern
 
 
 def about(key: str, place: Place) -> Line:

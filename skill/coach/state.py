@@ -12,13 +12,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..content.catalog import Catalog
-from ..content.routines import Routine
+from ..content.routines import Concern, Routine
+from ..content.timing import HOLD_LENGTHS, PACE_FACTORS, Pace
 
 VERSION = 2
 # The keys a session may carry and the JSON type of each; anything else is dropped unread.
 ATTRIBUTE_TYPES: dict[str, type] = {
     "v": int, "asked": str, "routine": str, "step": int, "part": int,
-    "offer": str, "offer_step": int,
+    "offer": str, "offer_step": int, "concern": str, "choice": int, "pace": int, "hold": int,
 }
 MAX_ATTRIBUTE_TEXT = 100
 
@@ -34,6 +35,7 @@ class Question(enum.StrEnum):
     RELIEF = "relief"
     FORGET = "forget"
     STEP = "step"
+    SUGGEST = "suggest"
     ANYTHING = "anything"
 
 
@@ -66,16 +68,38 @@ class Place:
 
 
 @dataclass(frozen=True)
+class Suggestion:
+    """Routines offered for a concern, best first, and which of them is on offer now."""
+
+    concern: Concern
+    routines: tuple[Routine, ...]
+    choice: int = 0
+
+    @property
+    def routine(self) -> Routine:
+        return self.routines[self.choice]
+
+
+@dataclass(frozen=True)
 class State:
     place: Place | None = None
     asked: Question | None = None
     # An unfinished routine from an earlier session, offered at launch and not yet taken up.
     offer: Place | None = None
+    # Routines offered for what is bothering the person.
+    suggestion: Suggestion | None = None
+    # How the person likes to be coached: kept for the whole session, and across sessions.
+    pace: Pace = Pace()
 
     @property
     def finished(self) -> bool:
         """The routine at `place` has been spoken to its end and another was offered."""
         return self.place is not None and self.asked is Question.ANOTHER
+
+    def then(self, place: Place | None = None, asked: Question | None = None,
+             offer: Place | None = None, suggestion: Suggestion | None = None) -> State:
+        """The state that follows: these, with the person's pace kept."""
+        return State(place, asked, offer, suggestion, self.pace)
 
     def to_attributes(self) -> dict[str, Any]:
         attributes: dict[str, Any] = {"v": VERSION}
@@ -86,6 +110,10 @@ class State:
                               part=self.place.part)
         if self.offer:
             attributes.update(offer=self.offer.routine.id, offer_step=self.offer.step)
+        if self.suggestion:
+            attributes.update(concern=self.suggestion.concern.id, choice=self.suggestion.choice)
+        if self.pace != Pace():
+            attributes.update(pace=self.pace.speed, hold=self.pace.hold)
         return attributes
 
 
@@ -134,7 +162,26 @@ def parse_state(attributes: Any, catalog: Catalog, part_count: PartCount) -> Sta
         place = Place(place.routine, place.step,
                       _index(attributes.get("part"), part_count(place), "part"))
     offer = _place(attributes, "offer", "offer_step", catalog)
-    return State(place, question, offer)
+    return State(place, question, offer, _suggestion(attributes, catalog), _pace(attributes))
+
+
+def _suggestion(attributes: dict, catalog: Catalog) -> Suggestion | None:
+    concern_id = attributes.get("concern")
+    if concern_id is None:
+        return None
+    concern = catalog.concern(concern_id)
+    routines = catalog.helping_with(concern) if concern else ()
+    if not routines:
+        raise StaleState(f"unknown concern {concern_id!r}")
+    return Suggestion(concern, routines, _index(attributes.get("choice"), len(routines),
+                                                "choice"))
+
+
+def _pace(attributes: dict) -> Pace:
+    if "pace" not in attributes and "hold" not in attributes:
+        return Pace()
+    return Pace(_index(attributes.get("pace"), len(PACE_FACTORS), "pace"),
+                _index(attributes.get("hold"), HOLD_LENGTHS, "hold"))
 
 
 def _place(attributes: dict, routine_key: str, step_key: str, catalog: Catalog) -> Place | None:

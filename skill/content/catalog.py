@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from .routines import Routine
+from .routines import Concern, Routine
 
 # Words people wrap around a routine's name ("the butterfly one, please") that never tell
 # routines apart.
@@ -27,10 +27,13 @@ def spoken_names(routine: Routine) -> tuple[str, ...]:
 
 
 class Catalog:
-    """An ordered, read-only collection of routines with name matching."""
+    """An ordered, read-only collection of routines with name matching, and the concerns they
+    help with."""
 
-    def __init__(self, routines: Iterable[Routine]):
+    def __init__(self, routines: Iterable[Routine], concerns: Iterable[Concern] = ()):
         self.routines: tuple[Routine, ...] = tuple(routines)
+        self.concerns: tuple[Concern, ...] = tuple(concerns)
+        self._concerns = {concern.id: concern for concern in self.concerns}
         self._by_id = {routine.id: routine for routine in self.routines}
         self._by_phrase: dict[str, Routine] = {}
         for routine in self.routines:
@@ -45,6 +48,23 @@ class Catalog:
 
     def get(self, routine_id: str) -> Routine | None:
         return self._by_id.get(routine_id)
+
+    def concern(self, concern_id: str) -> Concern | None:
+        return self._concerns.get(concern_id)
+
+    def match_concern(self, spoken: str) -> Concern | None:
+        """The concern whose name or a synonym is what was said, forgiving filler words."""
+        query = normalize(spoken)
+        for concern in self.concerns:
+            if query in (normalize(phrase) for phrase in (concern.name, *concern.synonyms)):
+                return concern
+        return None
+
+    def helping_with(self, concern: Concern) -> tuple[Routine, ...]:
+        """The routines that help with `concern`, best first: those naming it earliest in
+        their helps_with, then in catalog order."""
+        helping = [routine for routine in self.routines if concern.id in routine.helps_with]
+        return tuple(sorted(helping, key=lambda routine: routine.helps_with.index(concern.id)))
 
     def match(self, spoken: str) -> Routine | None:
         """The routine `spoken` names, forgiving case, filler words and partial names."""

@@ -275,6 +275,20 @@ def _key(key: Any) -> str:
 # Checklists are heard a few items per response; other kinds one step per response.
 DEFAULT_PER_TURN = {Kind.CHECKLIST: 3}
 SECONDS = "seconds"
+# Seconds to move when a step does not say: to get into position (for a massage, to find the
+# point), to switch sides, and to rest between rounds. A person's pace scales them; the holds
+# never change.
+DEFAULT_TRANSITIONS = {
+    Kind.STRETCH: {"get_ready": 5, "switch": 5, "rest": 5},
+    Kind.MASSAGE: {"get_ready": 8, "switch": 5, "rest": 5},
+    Kind.CHECKLIST: {"get_ready": 5, "switch": 5, "rest": 5},
+}
+
+
+def _defaults(name: str) -> str:
+    """How the default of transition `name` reads in the schema: "5 for stretches, ..."."""
+    return ", ".join(f"{seconds[name]} for {kind}s" for kind, seconds in
+                     DEFAULT_TRANSITIONS.items())
 
 STEP = Record("a mapping with 'say'", build=Step, fields=(
     Field("say", Text(800), "What the coach says for this step.", required=True),
@@ -285,8 +299,17 @@ STEP = Record("a mapping with 'say'", build=Step, fields=(
                          max_items=4, unique=True),
           "Each round holds once per side, named as spoken: [right, left].", default=(),
           needs="hold"),
+    Field("hold_up_to", Whole(1, 600, SECONDS, noun=SECONDS),
+          "Where the article gives a range (half a minute to a minute), the longest hold: "
+          "'longer' and 'shorter' pick between hold and this.", needs="hold"),
+    Field("get_ready", Whole(0, 60, SECONDS, noun=SECONDS),
+          "Seconds to get into position after the instruction, before the first hold "
+          f"(default {_defaults('get_ready')}).", needs="hold"),
+    Field("switch", Whole(0, 60, SECONDS, noun=SECONDS),
+          f"Seconds to switch sides between holds (default {_defaults('switch')}).",
+          needs="sides"),
     Field("rest", Whole(0, 120, SECONDS, noun=SECONDS),
-          "Seconds of rest between rounds.", default=0, needs="hold"),
+          f"Seconds of rest between rounds (default {_defaults('rest')}).", needs="hold"),
 ))
 
 SPOKEN_RULE = "a spoken name takes letters, spaces and apostrophes only (numbers spelled out)"
@@ -315,4 +338,20 @@ ROUTINE = Record("a mapping of routine fields", fields=(
           "The articles the routine is written from.", default=()),
     Field("for_cramps", Flag(), "Offer this routine when someone says they have a cramp.",
           default=False),
+    Field("helps_with", Items(Text(60, "a concern id", ID_PATTERN), "a list of concern ids",
+                              "concerns", max_items=10, unique=True),
+          "What the routine helps with (ids from concerns.yaml), in the articles' terms, the "
+          "one it helps most first.", default=()),
+))
+
+CONCERN = Record("a mapping with 'name'", fields=(
+    Field("name", Text(60, pattern=SPOKEN_PATTERN, rule=SPOKEN_RULE),
+          "The concern as people say it ('knee pain after running'); a slot value.",
+          required=True),
+    Field("synonyms", Items(Text(60, pattern=SPOKEN_PATTERN, rule=SPOKEN_RULE),
+                            "a list of phrases", "synonyms", max_items=30, unique=True),
+          "Other ways people say it.", default=()),
+    Field("see_doctor", Flag(),
+          "An injury, or sharp, swollen or lasting pain: the coach says to see a doctor and "
+          "suggests no routine.", default=False),
 ))

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import dataclasses
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from .catalog import Catalog, normalize, spoken_names
-from .fields import DEFAULT_PER_TURN, ROUTINE, shown
-from .routines import Routine
+from .fields import CONCERN, DEFAULT_PER_TURN, DEFAULT_TRANSITIONS, ID_PATTERN, ROUTINE, shown
+from .routines import Concern, Kind, Routine, Step
 from .yamlfile import YamlFileError, read_yaml
+
+# Beside the routines, the one file that is not a routine: what people say is bothering them.
+CONCERNS_FILE = "concerns.yaml"
 
 
 @dataclass(frozen=True)
@@ -35,14 +40,21 @@ class ContentError(Exception):
 
 
 def routine_files(paths: Iterable[Path]) -> list[Path]:
-    """The YAML files named by `paths` (files, or folders searched one level deep)."""
+    """The routine files named by `paths` (files, or folders searched one level deep)."""
     files: list[Path] = []
     for path in paths:
         if path.is_dir():
-            files.extend(sorted([*path.glob("*.yaml"), *path.glob("*.yml")]))
+            found = sorted([*path.glob("*.yaml"), *path.glob("*.yml")])
+            files.extend(file for file in found if file.name != CONCERNS_FILE)
         else:
             files.append(path)
     return files
+
+
+def concern_files(paths: Iterable[Path]) -> list[Path]:
+    """The concerns.yaml of each folder in `paths` that has one."""
+    return [path / CONCERNS_FILE for path in paths
+            if path.is_dir() and (path / CONCERNS_FILE).exists()]
 
 
 def load_catalog(paths: Iterable[Path]) -> Catalog:
@@ -60,6 +72,11 @@ def check_content(paths: Iterable[Path]) -> tuple[Catalog, list[Problem]]:
     if not files:
         named = ", ".join(str(path) for path in paths) or "(no paths)"
         return Catalog(()), [Problem(named, "", "no routine files (*.yaml) found")]
+    concerns: list[tuple[Path, Concern]] = []
+    for file in concern_files(paths):
+        reader = _ConcernsReader(file)
+        concerns.extend((file, concern) for concern in reader.read())
+        problems.extend(reader.problems)
     routines = []
     for file in files:
         reader = _RoutineReader(file)
@@ -68,7 +85,10 @@ def check_content(paths: Iterable[Path]) -> tuple[Catalog, list[Problem]]:
         if routine is not None:
             routines.append((file, routine))
     problems.extend(_clashes(routines))
-    return Catalog(routine for _, routine in routines), problems
+    problems.extend(_concern_problems(routines, concerns))
+    catalog = Catalog((routine for _, routine in routines),
+                      (concern for _, concern in concerns))
+    return catalog, problems
 
 
 def display_path(path: Path) -> str:
@@ -101,6 +121,74 @@ def _clashes(routines: list[tuple[Path, Routine]]) -> list[Problem]:
     return problems
 
 
+def _concern_problems(routines: list[tuple[Path, Routine]],
+                      concerns: list[tuple[Path, Concern]]) -> list[Problem]:
+    """Concerns named twice, routines helping with concerns nobody defined, and concerns no
+    routine helps with (unless they are for a doctor)."""
+    problems = []
+    defined: dict[str, Path] = {}
+    phrases: dict[str, str] = {}
+    for file, concern in concerns:
+        if concern.id in defined:
+            problems.append(Problem(display_path(file), concern.id,
+                                    f"concern {concern.id!r} is also defined in "
+                                    f"{display_path(defined[concern.id])}"))
+        defined.setdefault(concern.id, file)
+        for label, phrase in [("name", concern.name), *(
+                (f"synonyms[{i}]", synonym) for i, synonym in enumerate(concern.synonyms))]:
+            owner = phrases.setdefault(normalize(phrase), concern.id)
+            if owner != concern.id:
+                problems.append(Problem(display_path(file), f"{concern.id}.{label}",
+                                        f"{phrase!r} is already a name of concern {owner!r}"))
+    helped = set()
+    for file, routine in routines:
+        for index, concern in enumerate(routine.helps_with):
+            helped.add(concern)
+            if concern not in defined:
+                where = ", ".join(display_path(f) for f in dict.fromkeys(defined.values()))
+                problems.append(Problem(display_path(file), f"helps_with[{index}]",
+                                        f"no concern {concern!r} in "
+                                        f"{where or CONCERNS_FILE + ' (there is none)'}"))
+    for file, concern in concerns:
+        if concern.id not in helped and not concern.see_doctor:
+            problems.append(Problem(display_path(file), concern.id,
+                                    "no routine helps with it: name it in a routine's "
+                                    "helps_with, or mark it see_doctor"))
+    return problems
+
+
+class _ConcernsReader:
+    """Reads concerns.yaml: concern ids, each with its name, synonyms and whether it is for a
+    doctor."""
+
+    def __init__(self, file: Path):
+        self.file = file
+        self.shown = display_path(file)
+        self.problems: list[Problem] = []
+
+    def fail(self, field: str, message: str) -> None:
+        self.problems.append(Problem(self.shown, field, message))
+
+    def read(self) -> list[Concern]:
+        try:
+            data = read_yaml(self.file)
+        except YamlFileError as error:
+            self.fail("", str(error))
+            return []
+        if not isinstance(data, dict) or not data:
+            self.fail("", f"expected a mapping of concern ids to concerns, got {shown(data)}")
+            return []
+        concerns = []
+        for key, body in data.items():
+            if not isinstance(key, str) or not re.fullmatch(ID_PATTERN, key):
+                self.fail(shown(key), "a concern id is lower-case words joined by hyphens")
+                continue
+            values = CONCERN.read(body, key, self.fail)
+            if values is not None:
+                concerns.append(Concern(id=key, **values))
+        return [] if self.problems else concerns
+
+
 class _RoutineReader:
     """Reads one routine file, collecting every problem rather than stopping at the first."""
 
@@ -128,9 +216,25 @@ class _RoutineReader:
         self._synonyms_are_distinct(values["name"], data.get("synonyms"), values["synonyms"])
         if values["per_turn"] is None and values["kind"] is not None:
             values["per_turn"] = DEFAULT_PER_TURN.get(values["kind"], 1)
+        if values["kind"] is not None and values["steps"]:
+            values["steps"] = tuple(self._timed_in_full(step, values["kind"], f"steps[{index}]")
+                                    for index, step in enumerate(values["steps"]))
         if self.problems:
             return None
         return Routine(**values)
+
+    def _timed_in_full(self, step: Step | None, kind: Kind, field: str) -> Step | None:
+        """`step` with the kind's time to move wherever it gives none, its range checked."""
+        if step is None:
+            return None
+        if step.hold_up_to is not None and step.hold is not None and \
+                step.hold_up_to <= step.hold:
+            self.fail(f"{field}.hold_up_to", f"expected more than hold ({step.hold} seconds), "
+                                             f"got {step.hold_up_to}")
+        given = {name: getattr(step, name) for name in DEFAULT_TRANSITIONS[kind]}
+        filled = {name: DEFAULT_TRANSITIONS[kind][name] if value is None else value
+                  for name, value in given.items()}
+        return dataclasses.replace(step, **filled)
 
     def _id_names_the_file(self, routine_id: str | None) -> None:
         if routine_id and routine_id != self.file.stem:

@@ -46,7 +46,18 @@ class Routine:
     per_turn: int = 1
     sources: tuple[str, ...] = ()
     for_cramps: bool = False
+    helps_with: tuple[str, ...] = ()
 
     @property
     def timed_steps(self) -> tuple[Step, ...]:
         return tuple(step for step in self.steps if step.timed)
+
+
+@dataclass(frozen=True)
+class Concern:
+    """Something bothering a person, as they say it; routines name the ones they help with."""
+
+    id: str
+    name: str
+    synonyms: tuple[str, ...] = ()
+    see_doctor: bool = False

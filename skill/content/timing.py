@@ -5,6 +5,7 @@ This is the one place that knows how a hold becomes silence; speech only words t
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -96,8 +97,8 @@ class Pace:
         return PACE_FACTORS[self.speed]
 
     def transition(self, seconds: int) -> int:
-        """Seconds to move, at this pace: never less than one if the content asks for any."""
-        return max(1, round(seconds * self.factor)) if seconds else 0
+        """Seconds to move, at this pace, rounded up: never less time than the pace says."""
+        return math.ceil(seconds * self.factor) if seconds else 0
 
     def hold_seconds(self, step: Step) -> int:
         """The hold, picked within its range if the content gives one."""

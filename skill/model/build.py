@@ -7,9 +7,10 @@ import json
 from pathlib import Path
 from typing import Any
 
-from ..alexa.intents import ROUTINE_SLOT_TYPE
+from ..alexa.intents import CONCERN_SLOT_TYPE, ROUTINE_SLOT_TYPE
 from ..content.catalog import Catalog
 from ..content.loader import display_path
+from ..content.routines import Concern, Routine
 from .definitions import Definitions
 from .package import model_path
 
@@ -23,15 +24,18 @@ def build_model(definitions: Definitions, catalog: Catalog) -> dict[str, Any]:
             entry["slots"] = [{"name": name, "type": kind} for name, kind in intent.slots]
         entry["samples"] = list(intent.samples)
         intents.append(entry)
-    values = [
-        {"id": routine.id, "name": {"value": routine.name, "synonyms": list(routine.synonyms)}}
-        for routine in catalog
-    ]
     return {"interactionModel": {"languageModel": {
         "invocationName": definitions.invocation,
         "intents": intents,
-        "types": [{"name": ROUTINE_SLOT_TYPE, "values": values}],
+        "types": [{"name": ROUTINE_SLOT_TYPE, "values": _values(catalog.routines)},
+                  {"name": CONCERN_SLOT_TYPE, "values": _values(catalog.concerns)}],
     }}}
+
+
+def _values(named: tuple[Routine | Concern, ...]) -> list[dict[str, Any]]:
+    """Slot values resolved to ids: each with its name and synonyms."""
+    return [{"id": item.id, "name": {"value": item.name, "synonyms": list(item.synonyms)}}
+            for item in named]
 
 
 def model_text(model: dict[str, Any]) -> str:

@@ -15,7 +15,7 @@ from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
 from ask_sdk_model import RequestEnvelope
 
 from .database import Database
-from .records import FINISHED, FIRST_SEEN, FORGET, PLACE, ZONE, ZONE_CHECKED
+from .records import FINISHED, FIRST_SEEN, FORGET, PACE, PLACE, ZONE, ZONE_CHECKED
 
 # Alexa's user ids are a few hundred characters; anything longer is not one.
 MAX_USER_ID = 512
@@ -23,8 +23,8 @@ MAX_USER_ID = 512
 HISTORY_SECONDS = 366 * 24 * 3600
 HISTORY_ROWS = 1000
 
-SELECT_PERSON = ("SELECT first_seen, time_zone, zone_checked, routine, step, place_saved "
-                 "FROM people WHERE user_id = ?")
+SELECT_PERSON = ("SELECT first_seen, time_zone, zone_checked, routine, step, place_saved, "
+                 "pace, hold_length FROM people WHERE user_id = ?")
 SELECT_FINISHED = ("SELECT routine, finished FROM completions "
                    "WHERE user_id = ? AND finished >= ? ORDER BY finished DESC LIMIT ?")
 INSERT_COMPLETION = ("INSERT INTO completions (user_id, request_id, routine, finished) "
@@ -55,10 +55,10 @@ class SqlPersistenceAdapter(AbstractPersistenceAdapter):
                 return {}
             since = int(self.clock()) - HISTORY_SECONDS
             finished = tx.execute(SELECT_FINISHED, (user, since, HISTORY_ROWS)).fetchall()
-        first_seen, zone, checked, routine, step, saved = row
+        first_seen, zone, checked, routine, step, saved, pace, hold = row
         place = {"routine": routine, "step": step, "saved": saved} if routine else None
         return {FIRST_SEEN: first_seen, ZONE: zone, ZONE_CHECKED: checked, PLACE: place,
-                FINISHED: [[routine, at] for routine, at in finished]}
+                FINISHED: [[routine, at] for routine, at in finished], PACE: [pace, hold]}
 
     def save_attributes(self, request_envelope: RequestEnvelope,
                         attributes: dict[str, Any]) -> None:
@@ -96,6 +96,8 @@ def _columns(attributes: dict[str, Any]) -> dict[str, Any]:
         columns["zone_checked"] = attributes[ZONE_CHECKED]
         if ZONE in attributes:
             columns["time_zone"] = attributes[ZONE]
+    if PACE in attributes:
+        columns["pace"], columns["hold_length"] = attributes[PACE]
     return columns
 
 

@@ -10,9 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from ..content.timing import HOLD_LENGTHS, PACE_FACTORS, Pace
+
 # Keys of the persistent-attributes dicts.
-FIRST_SEEN, ZONE, ZONE_CHECKED, PLACE, FINISHED, FORGET = (
-    "first_seen", "time_zone", "zone_checked", "place", "finished", "forget")
+FIRST_SEEN, ZONE, ZONE_CHECKED, PLACE, FINISHED, FORGET, PACE = (
+    "first_seen", "time_zone", "zone_checked", "place", "finished", "forget", "pace")
 
 
 @dataclass(frozen=True)
@@ -43,6 +45,7 @@ class Person:
     zone_checked: int | None = None
     bookmark: Bookmark | None = None
     finished: tuple[tuple[str, int], ...] = ()  # recent completions: routine id, when
+    pace: Pace = Pace()
 
     @property
     def known(self) -> bool:
@@ -54,7 +57,8 @@ class Person:
         return {FIRST_SEEN: self.first_seen, ZONE: self.time_zone,
                 ZONE_CHECKED: self.zone_checked,
                 PLACE: self.bookmark.to_dict() if self.bookmark else None,
-                FINISHED: [list(item) for item in self.finished]}
+                FINISHED: [list(item) for item in self.finished],
+                PACE: [self.pace.speed, self.pace.hold]}
 
     @classmethod
     def from_attributes(cls, attributes: dict[str, Any]) -> Person:
@@ -73,6 +77,7 @@ class Person:
             bookmark=bookmark,
             finished=tuple((item[0], item[1]) for item in attributes.get(FINISHED) or ()
                            if len(item) == 2 and _typed(item[0], str) and _typed(item[1], int)),
+            pace=_pace(attributes.get(PACE)),
         )
 
 
@@ -90,6 +95,7 @@ class Changes:
     zone_checked: int | None = None
     finished: Completion | None = None
     forget: bool = False
+    pace: Pace | None = None
 
     CLEAR = "clear"
 
@@ -113,6 +119,8 @@ class Changes:
         if self.finished:
             attributes[FINISHED] = [self.finished.routine, self.finished.finished,
                                     self.finished.request_id]
+        if self.pace is not None:
+            attributes[PACE] = [self.pace.speed, self.pace.hold]
         return attributes
 
 
@@ -122,3 +130,11 @@ def _typed(value: Any, kind: type) -> bool:
 
 def _int_or(value: Any, default: int | None) -> int | None:
     return value if _typed(value, int) else default
+
+
+def _pace(value: Any) -> Pace:
+    """The stored pace, or the usual one where a value is missing or out of range."""
+    speed, hold = value if isinstance(value, list | tuple) and len(value) == 2 else (None, None)
+    usual = Pace()
+    return Pace(speed if _typed(speed, int) and 0 <= speed < len(PACE_FACTORS) else usual.speed,
+                hold if _typed(hold, int) and 0 <= hold < HOLD_LENGTHS else usual.hold)

@@ -35,6 +35,12 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
         )""",
         "CREATE INDEX completions_by_time ON completions (user_id, finished)",
     ),
+    2: (
+        # How the person likes to be coached: how long to move between holds, and where a
+        # routine gives a range, how long to hold (indexes; NULL is the usual).
+        "ALTER TABLE people ADD COLUMN pace INTEGER",
+        "ALTER TABLE people ADD COLUMN hold_length INTEGER",
+    ),
 }
 SCHEMA_VERSION = max(MIGRATIONS)
 

@@ -1,71 +1,37 @@
-"""Replies into SSML: the routine steps, timed holds and every other phrase the skill says."""
+"""Replies into SSML: every phrase the skill says, and the steps at the person's pace."""
 
 from __future__ import annotations
 
 import itertools
 from collections import Counter
-from functools import cache
-from pathlib import Path
-from typing import Any
-
-import yaml
+from functools import lru_cache
 
 from ..coach.progress import Progress
 from ..coach.replies import Line, Reply
-from ..coach.state import Place
+from ..coach.state import Place, Question, State
 from ..content import timing
 from ..content.catalog import Catalog
-from ..content.routines import Kind, Routine, Step
+from ..content.fields import DEFAULT_TRANSITIONS
+from ..content.routines import Kind, Routine
 from . import ssml
+from .phrases import Phrases, mid_sentence, spoken_list
+from .steps import CACHED_PLACES, StepSpeech
 
-PHRASES_FILE = Path(__file__).with_name("phrases.yaml")
-# Room left in a response for what surrounds a step (introduction, close, question); a step
-# whose SSML needs more than the rest is split across responses.
-SURROUNDINGS_BUDGET = 2000
-PART_BUDGET = ssml.MAX_SSML_CHARS - ssml.SPEAK_TAGS - SURROUNDINGS_BUDGET
 # How often something happened, in words where English has one.
 TIMES = {1: "once", 2: "twice"}
 # A week's summary names the routines done most; the rest are counted.
 NAMED_ROUTINES = 3
-
-
-class Phrases:
-    """The skill's wording, from phrases.yaml, looked up by dotted key."""
-
-    def __init__(self, data: dict[str, Any]):
-        self._data = data
-
-    @classmethod
-    @cache
-    def load(cls, path: Path = PHRASES_FILE) -> Phrases:
-        return cls(yaml.safe_load(path.read_text(encoding="utf-8")))
-
-    def __call__(self, key: str, **params: Any) -> str:
-        template: Any = self._data
-        for part in key.split("."):
-            template = template[part]
-        return template.format(**params)
-
-    def count(self, number: int, unit: str) -> str:
-        """ "1 round", "2 rounds"."""
-        singular, plural = self._data["units"][unit]
-        return f"{number} {singular if number == 1 else plural}"
-
-
-def mid_sentence(name: str) -> str:
-    return name[:1].lower() + name[1:]
-
-
-def spoken_list(names: list[str]) -> str:
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+# Settings are described by the moves of a stretch, the commonest kind.
+DESCRIBED_KIND = Kind.STRETCH
 
 
 class Speech:
-    """Renders replies for one catalog; every step's SSML is built once, up front."""
+    """Renders replies for one catalog."""
 
     def __init__(self, catalog: Catalog, phrases: Phrases | None = None):
         self.catalog = catalog
         self.phrases = phrases or Phrases.load()
+        self.steps = StepSpeech(catalog, self.phrases)
         # Stretches first, then massage, then tips: the order someone in pain wants them.
         ordered = sorted(catalog, key=lambda routine: list(Kind).index(routine.kind))
         self._menus = {"menu": ssml.text(self._menu_short(ordered)),
@@ -74,61 +40,61 @@ class Speech:
         lengths = sorted(timing.routine_seconds(routine) for routine in catalog) or [0]
         self._general_params = {"example": example, "shortest": self._minutes(lengths[0]),
                                 "longest": self._minutes(lengths[-1])}
-        self._place_params = {
-            (routine.id, step): self._routine_params(routine, step)
-            for routine in catalog for step in range(len(routine.steps))
-        }
-        self._intros = {routine.id: ssml.text(self._intro(routine)) for routine in catalog}
-        self._parts = {
-            (routine.id, step): self._split(self._turn_fragments(Place(routine, step)))
-            for routine in catalog for step in range(len(routine.steps))
-        }
+        self._place_params = lru_cache(maxsize=CACHED_PLACES)(self._routine_params)
+        self._intros = lru_cache(maxsize=CACHED_PLACES)(self._intro)
 
     def part_count(self, place: Place) -> int:
-        return len(self._parts[place.routine.id, place.step])
+        return self.steps.part_count(place)
 
     def render(self, reply: Reply) -> tuple[str, str | None]:
         """The SSML to speak and, if the session stays open, the reprompt's SSML."""
-        place = reply.state.place
-        speech = ssml.join(*(self._line(line) for line in reply.lines))
+        pace = reply.state.pace
+        speech = ssml.join(*(self._line(line, pace) for line in reply.lines))
         if reply.ask is None:
             return ssml.speak(speech), None
-        params = self._params(place.routine if place else None)
+        params = self._params(_subject(reply.state), 0, pace)
         question = ssml.text(self.phrases(f"ask.{reply.ask}", **params))
         reprompt = ssml.text(self.phrases(f"reprompt.{reply.ask}", **params))
         return ssml.speak(ssml.join(speech, question)), ssml.speak(reprompt)
 
     # Lines.
 
-    def _line(self, line: Line) -> str:
+    def _line(self, line: Line, pace: timing.Pace) -> str:
         if line.key == "step":
-            return self._parts[line.routine.id, line.place.step][line.place.part]
+            return self.steps.part(line.place, pace)
         if line.key in self._menus:
             return self._menus[line.key]
         if line.key == "waiting":
             return ssml.silence(timing.WAIT_SECONDS)
         if line.key == "intro":
-            return self._intros[line.routine.id]
+            return self._intros(line.routine.id, pace)
         if line.key == "progress":
             return ssml.text(self._progress(line.progress))
-        params = self._params(line.routine, line.place.step if line.place else 0)
-        return ssml.text(self.phrases(line.key, heard=ssml.spoken_back(line.heard), **params))
+        if line.key == "settings":
+            return ssml.text(self._settings(pace))
+        params = self._params(line.routine, line.place.step if line.place else 0, pace)
+        if line.concern:
+            params = {**params, "concern": line.concern.name,
+                      "others": spoken_list([mid_sentence(r.name) for r in line.routines], "or")}
+            if line.routines:
+                params["also"] = self.phrases("suggest_also", **params)
+        return ssml.text(self.phrases(line.key, heard=ssml.spoken_back(line.heard),
+                                      **{"also": "", **params}))
 
-    def _params(self, routine: Routine | None, step: int = 0) -> dict[str, str]:
-        if routine:
-            return self._place_params[routine.id, step]
-        return self._general_params
+    def _params(self, routine: Routine | None, step: int, pace: timing.Pace) -> dict[str, str]:
+        return self._place_params(routine.id, step, pace) if routine else self._general_params
 
-    def _routine_params(self, routine: Routine, step: int) -> dict[str, str]:
+    def _routine_params(self, routine_id: str, step: int, pace: timing.Pace) -> dict[str, str]:
         """Everything a phrase may say about a place in a routine (worked out once)."""
+        routine = self.catalog.get(routine_id)
         unit = "tip" if routine.kind == Kind.CHECKLIST else "step"
         return {
             **self._general_params,
             "name": mid_sentence(routine.name), "Name": routine.name,
             "position": self._position(Place(routine, step)),
             "count": self.phrases.count(len(routine.steps), unit),
-            "duration": self._minutes(timing.routine_seconds(routine)),
-            "remaining": self._minutes(timing.routine_seconds(routine, step)),
+            "duration": self._minutes(timing.routine_seconds(routine, 0, pace)),
+            "remaining": self._minutes(timing.routine_seconds(routine, step, pace)),
         }
 
     def _menu_short(self, ordered: list[Routine]) -> str:
@@ -163,6 +129,15 @@ class Speech:
             return week
         return f"{week} {p('progress.streak', days=progress.streak)}"
 
+    def _settings(self, pace: timing.Pace) -> str:
+        """The person's pace, in seconds they will hear, and where ranged holds sit."""
+        moves = DEFAULT_TRANSITIONS[DESCRIBED_KIND]
+        p = self.phrases
+        return p("settings", pace=p(f"paces.{pace.speed}"),
+                 get_ready=p.count(pace.transition(moves["get_ready"]), "second"),
+                 switch=p.count(pace.transition(moves["switch"]), "second"),
+                 holds=p(f"hold_lengths.{pace.hold}"))
+
     def _minutes(self, seconds: float) -> str:
         if seconds < 60:
             return self.phrases("minutes.under")
@@ -178,14 +153,15 @@ class Speech:
         key = "position.checklist" if last > number else "position.checklist_single"
         return self.phrases(key, number=number, last=last, total=total)
 
-    def _intro(self, routine: Routine) -> str:
+    def _intro(self, routine_id: str, pace: timing.Pace) -> str:
+        routine = self.catalog.get(routine_id)
         parts = [self.phrases("intro", Name=routine.name, summary=routine.summary),
-                 self._plan(routine)]
+                 self._plan(routine, pace)]
         if routine.safety:
             parts.append(routine.safety)
-        return " ".join(parts)
+        return ssml.text(" ".join(parts))
 
-    def _plan(self, routine: Routine) -> str:
+    def _plan(self, routine: Routine, pace: timing.Pace) -> str:
         """How the routine is timed: rounds and hold lengths, or how many tips."""
         p, timed = self.phrases, routine.timed_steps
         if routine.kind == Kind.CHECKLIST:
@@ -193,61 +169,23 @@ class Speech:
                      per_turn=routine.per_turn)
         if not timed:
             return p("plan.untimed", count=p.count(len(routine.steps), "step"))
-        holds = sorted({step.hold for step in timed})
+        holds = sorted({pace.hold_seconds(step) for step in timed})
         if len(timed) == 1:
             step = timed[0]
             each_side = p("plan.each_side") if step.sides else ""
             return p("plan.single", rounds=p.count(step.reps, "round"),
-                     hold=p.count(step.hold, "second"), each_side=each_side)
+                     hold=p.count(holds[0], "second"), each_side=each_side)
         count = p.count(sum(step.reps * max(1, len(step.sides)) for step in timed), "hold")
         if len(holds) == 1:
             return p("plan.same", count=count, hold=p.count(holds[0], "second"))
         return p("plan.mixed", count=count, shortest=p.count(holds[0], "second"),
                  longest=p.count(holds[-1], "second"))
 
-    # Steps.
 
-    def _turn_fragments(self, place: Place) -> list[str]:
-        fragments = []
-        routine = place.routine
-        header = "step_header.checklist" if routine.kind == Kind.CHECKLIST else "step_header.step"
-        for index in place.steps:
-            step = routine.steps[index]
-            if len(routine.steps) > 1:
-                fragments.append(ssml.text(self.phrases(header, number=index + 1,
-                                                        total=len(routine.steps))))
-            fragments.append(ssml.text(step.say))
-            fragments.extend(self._timed(routine.kind, step))
-        return fragments
-
-    def _timed(self, kind: Kind, step: Step) -> list[str]:
-        p = self.phrases
-        words = {
-            timing.HoldStart: lambda e: p(f"hold.{kind}"),
-            timing.Release: lambda e: p(f"release.{kind}"),
-            timing.Halfway: lambda e: p("halfway"),
-            timing.Countdown: lambda e: p("countdown", seconds=e.seconds),
-            timing.RoundStart: lambda e: p("round", number=e.number, total=e.total),
-            timing.SideStart: lambda e: p("side_first" if e.first else "side_next",
-                                          Side=e.name.capitalize(), side=e.name),
-            timing.RestStart: lambda e: p("rest"),
-        }
-        return [
-            ssml.silence(event.seconds) if isinstance(event, timing.Silence)
-            else ssml.text(words[type(event)](event))
-            for event in timing.step_events(step)
-        ]
-
-    @staticmethod
-    def _split(fragments: list[str]) -> tuple[str, ...]:
-        """Pack fragments into as few parts as fit the response budget, in order."""
-        parts: list[list[str]] = [[]]
-        size = 0
-        for fragment in fragments:
-            if parts[-1] and size + 1 + len(fragment) > PART_BUDGET:
-                parts.append([])
-                size = 0
-            parts[-1].append(fragment)
-            size += 1 + len(fragment)
-        return tuple(" ".join(part) for part in parts)
-
+def _subject(state: State) -> Routine | None:
+    """The routine a question is about: the one suggested, in progress, or offered."""
+    if state.asked is Question.SUGGEST and state.suggestion:
+        return state.suggestion.routine
+    if state.place:
+        return state.place.routine
+    return state.offer.routine if state.offer else None

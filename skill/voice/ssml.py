@@ -14,6 +14,9 @@ SPEAK_TAGS = len("<speak></speak>")
 # Characters SSML (XML 1.0) cannot carry or a voice cannot say: controls, lone surrogates,
 # U+FFFE and U+FFFF. Tabs and line breaks become spaces like any other whitespace.
 _UNSPEAKABLE = re.compile("[^\t\n\r\x20-\x7e\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+# Said back, what was heard keeps its words (letters and digits in any script, apostrophes,
+# hyphens) and nothing else.
+_NOT_A_WORD = re.compile(r"[^\w' -]")
 # Words heard and said back ("I don't know a routine called ...") are kept this short.
 MAX_SPOKEN_BACK = 60
 
@@ -29,8 +32,9 @@ def speakable(words: str) -> str:
 
 
 def spoken_back(words: str, limit: int = MAX_SPOKEN_BACK) -> str:
-    """What someone said, fit to say back to them: speakable, and cut at a word if long."""
-    clean = speakable(words)
+    """What someone said, fit to say back to them: words only (no punctuation that could turn
+    a sentence into a second question), and cut at a word if long."""
+    clean = " ".join(_NOT_A_WORD.sub(" ", speakable(words)).split())
     if len(clean) <= limit:
         return clean
     return clean[:limit].rsplit(" ", 1)[0] if " " in clean[:limit] else clean[:limit]
