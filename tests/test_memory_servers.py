@@ -27,7 +27,8 @@ def test_a_person_resumes_after_the_server_process_restarts(database_url):
     with serving(env) as (url, _):
         someone = Person(http_sender(url + "/"), device)
         back = someone.launch()
-        assert "Last time you stopped at step 2 of 7 of leg cramp massage" in back.speech
+        assert "Last time you stopped at step 2 of 7 of leg cramp massage" in back.speech, \
+            (back.status, back.body)
         assert someone.say(intents.RESUME).speech.startswith("Picking up leg cramp massage")
 
 
