@@ -189,3 +189,15 @@ def test_a_skill_id_check_failure_in_development_mode_is_a_400_naming_the_check(
                               skill_ids=frozenset({SKILL_ID})))
     response = post(app, body_for(skill_id="amzn1.ask.skill.other"), {})
     assert_400(response, "request verification failed: skill id")
+
+
+def test_keys_that_name_python_attributes_are_ignored_not_obeyed(client):
+    envelope = fixture("launch_request.json")
+    envelope["__dict__"] = {}
+    envelope["request"]["object_type"] = "IntentRequest"
+    envelope["request"]["__class__"] = "x"
+    envelope["context"]["System"]["to_dict"] = 5
+    response = send(client, envelope)
+    assert response.status_code == 200
+    assert response.get_json()["response"]["outputSpeech"]["ssml"].startswith(
+        "<speak>Welcome to Stretch Coach.")
