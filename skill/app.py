@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import time
@@ -22,6 +23,9 @@ from .untrusted import clip, shown
 from .verify import RequestVerification, VerificationError, build_verification
 
 log = logging.getLogger(__name__)
+# Past this much of a body that is too large, its connection is closed instead (the server's
+# read deadline bounds the time either way).
+DISCARD_BYTES = 1024 * 1024
 
 
 class Refused(Exception):
@@ -92,6 +96,7 @@ def read_body(limit: int) -> bytes:
     try:
         body = request.get_data(cache=False)
     except RequestEntityTooLarge:
+        discard_rest()
         raise Refused(413, f"the request body is larger than {limit} bytes") from None
     except (ClientDisconnected, ParseException):  # the server's parser: bad or short chunks
         if request.content_length is None:
@@ -99,11 +104,21 @@ def read_body(limit: int) -> bytes:
                                "or incomplete") from None
         raise Refused(400, "the request body is shorter than its Content-Length") from None
     if len(body) > limit:
+        discard_rest()
         raise Refused(413, f"the request body is larger than {limit} bytes")
     # gunicorn ends the stream itself, so werkzeug takes a body cut short as complete.
     if request.content_length is not None and len(body) < request.content_length:
         raise Refused(400, "the request body is shorter than its Content-Length")
     return body
+
+
+def discard_rest() -> None:
+    """Read and drop what is left of a body refused for its size, up to DISCARD_BYTES. A server
+    closing a connection with unread bytes resets it, and the client may never see its 413."""
+    stream, left = request.environ["wsgi.input"], DISCARD_BYTES
+    with contextlib.suppress(Exception):  # a broken body is dropped all the same
+        while left > 0 and (chunk := stream.read(min(left, 64 * 1024))):
+            left -= len(chunk)
 
 
 def answer(skill: CustomSkill, data: dict[str, Any]) -> Response:
