@@ -1,0 +1,160 @@
+"""What it costs to be immune to slow clients: the old server setup against the new, in one run.
+
+    python bench/slow_clients.py [--seconds S] [--clients N] [--workers W]
+
+Serves the skill (development mode, LOG_LEVEL=INFO, logs to /dev/null) twice on loopback:
+
+- old: gunicorn's sync workers and its access log, as the skill shipped before issue 8;
+- new: skill/server.py as it is (threads, each request's read time bounded, the app's own
+  log line instead of gunicorn's).
+
+For each it prints the requests a second the same clients get posting a real IntentRequest, and
+how long one valid request takes with slow connections open: a few more than the workers (idle,
+half a header, a body short of its length), then three for every thread of every worker.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import logging
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bench.throughput import BODY, free_port, load  # noqa: E402
+
+STALL_LIMIT = 15.0  # seconds to wait for an answer before calling the server stalled
+SLOW = {
+    "idle": b"",
+    "half a header": b"POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Ty",
+    "short body": (b"POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                   b"Content-Length: %d\r\n\r\n" % len(BODY)) + BODY[:40],
+}
+
+
+def serve(setup: str, port: int, workers: int) -> None:
+    """Run the skill under `setup` (old or new); called in a child process."""
+    from skill.app import create_app
+    from skill.server import GunicornServer, options
+    from skill.settings import Settings
+
+    logging.basicConfig(level="INFO", format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    app = create_app(Settings(routines=(ROOT / "routines",), verify=False))
+    chosen = options("127.0.0.1", port, workers, "INFO")
+    if setup == "old":
+        chosen.update(worker_class="sync", threads=1, accesslog="-", graceful_timeout=30)
+    GunicornServer(app, chosen).run()
+
+
+def start(setup: str, workers: int) -> tuple[subprocess.Popen, int]:
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, __file__, "--serve", setup, "--port", str(port),
+         "--workers", str(workers)], cwd=ROOT, stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            if answer_time(port, 1) is not None:
+                return process, port
+        except OSError:
+            time.sleep(0.1)
+    process.kill()
+    raise SystemExit(f"the {setup} server did not start")
+
+
+def answer_time(port: int, limit: float) -> float | None:
+    """Seconds one valid request takes, or None if not answered within `limit`."""
+    started = time.monotonic()
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=limit)
+    try:
+        connection.request("POST", "/", BODY, {"Content-Type": "application/json"})
+        response = connection.getresponse()
+        json.loads(response.read())
+        return time.monotonic() - started if response.status == 200 else None
+    except TimeoutError:
+        return None
+    finally:
+        connection.close()
+
+
+def stalled_for(port: int, count: int) -> float | None:
+    """How long a valid request takes with `count` of each kind of slow connection open."""
+    crowd = []
+    for sent in SLOW.values():
+        for _ in range(count):
+            sock = socket.create_connection(("127.0.0.1", port))
+            sock.sendall(sent)
+            crowd.append(sock)
+    time.sleep(0.3)
+    try:
+        return answer_time(port, STALL_LIMIT)
+    finally:
+        for sock in crowd:
+            sock.close()
+
+
+def measure(setup: str, args: argparse.Namespace) -> dict[str, float | None]:
+    from skill.server import THREADS
+
+    process, port = start(setup, args.workers)
+    try:
+        load(port, 1, args.clients)  # warm up
+        rate = load(port, args.seconds, args.clients)
+        few = stalled_for(port, args.workers + 2)
+        time.sleep(3)  # let the crowd go before the next
+        crowd = stalled_for(port, crowd_size(args.workers, THREADS))
+        return {"rate": rate, "few": few, "crowd": crowd}
+    finally:
+        process.kill()
+        process.wait(timeout=15)
+
+
+def crowd_size(workers: int, threads: int) -> int:
+    """Slow connections of each kind: together, three for every thread of every worker."""
+    return 3 * workers * threads // len(SLOW) + 1
+
+
+def seconds(value: float | None) -> str:
+    return f"> {STALL_LIMIT:g} s (stalled)" if value is None else f"{value:.2f} s"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=5)
+    parser.add_argument("--clients", type=int, default=4)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--serve", choices=["old", "new"], help=argparse.SUPPRESS)
+    parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.serve:
+        return serve(args.serve, args.port, args.workers)
+    from skill.server import THREADS
+
+    results = {setup: measure(setup, args) for setup in ("old", "new")}
+    few = (args.workers + 2) * len(SLOW)
+    crowd = crowd_size(args.workers, THREADS) * len(SLOW)
+    print(f"{'':44}{'old (sync)':>22}{'new (threads, bounded)':>26}")
+    print(f"{'requests a second, no slow clients':44}"
+          f"{results['old']['rate']:>22.0f}{results['new']['rate']:>26.0f}")
+    print(f"{f'one request, {few} slow connections open':44}"
+          f"{seconds(results['old']['few']):>22}{seconds(results['new']['few']):>26}")
+    print(f"{f'one request, {crowd} slow connections open':44}"
+          f"{seconds(results['old']['crowd']):>22}{seconds(results['new']['crowd']):>26}")
+    ratio = results["new"]["rate"] / results["old"]["rate"]
+    print(f"\nthe new setup serves {ratio:.0%} of the old one's requests a second "
+          f"({args.workers} workers, {THREADS} threads each; {args.clients} clients, "
+          f"{args.seconds:g} s; {os.cpu_count()} CPUs shared by server and clients)")
+    return None
+
+
+if __name__ == "__main__":
+    main()
