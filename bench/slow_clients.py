@@ -10,7 +10,8 @@ Serves the skill (development mode, LOG_LEVEL=INFO, logs to /dev/null) twice on 
 
 For each it prints the requests a second the same clients get posting a real IntentRequest, and
 how long one valid request takes with slow connections open: a few more than the workers (idle,
-half a header, a body short of its length), then three for every thread of every worker.
+half a header, a body short of its length), then three for every thread of every worker; and
+what each setup's log line costs a request (gunicorn's access log, the app's own line).
 """
 
 from __future__ import annotations
@@ -118,6 +119,50 @@ def measure(setup: str, args: argparse.Namespace) -> dict[str, float | None]:
         process.wait(timeout=15)
 
 
+def log_line_costs(repeats: int = 5000) -> tuple[float, float]:
+    """Seconds a request's log line costs in-process: gunicorn's access log (the old setup)
+    and the app's own line (the new), both formatted and written to /dev/null."""
+    import datetime
+    import statistics
+    from types import SimpleNamespace
+
+    from gunicorn.config import Config
+    from gunicorn.glogging import Logger
+    from werkzeug.test import EnvironBuilder
+
+    from skill.app import log_request
+
+    sink = open(os.devnull, "w")  # noqa: SIM115 (open for the whole measurement)
+    logging.basicConfig(stream=sink, level="INFO", force=True,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    config = Config()
+    config.set("accesslog", os.devnull)
+    access = Logger(config)
+    environ = EnvironBuilder(method="POST", data=BODY, content_type="application/json",
+                             headers={"User-Agent": "Apache-HttpClient/UNAVAILABLE"}
+                             ).get_environ()
+    environ.update({"RAW_URI": "/", "REMOTE_ADDR": "127.0.0.1", "gunicorn.socket": None})
+    request = SimpleNamespace(headers=[(k[5:].replace("_", "-"), v) for k, v in environ.items()
+                                       if k.startswith("HTTP_")])
+    response = SimpleNamespace(status="200 OK", sent=1200, headers=[
+        ("Content-Type", "application/json"), ("Content-Length", "1200")])
+    took = datetime.timedelta(microseconds=1200)
+    data = json.loads(BODY)
+
+    def per_call(function) -> float:
+        batches = []
+        for _ in range(5):
+            started = time.perf_counter()
+            for _ in range(repeats):
+                function()
+            batches.append((time.perf_counter() - started) / repeats)
+        return statistics.median(batches)
+
+    old = per_call(lambda: access.access(response, request, environ, took))
+    new = per_call(lambda: log_request(200, 0.0012, data, None))
+    return old, new
+
+
 def crowd_size(workers: int, threads: int) -> int:
     """Slow connections of each kind: together, three for every thread of every worker."""
     return 3 * workers * threads // len(SLOW) + 1
@@ -149,6 +194,9 @@ def main() -> None:
           f"{seconds(results['old']['few']):>22}{seconds(results['new']['few']):>26}")
     print(f"{f'one request, {crowd} slow connections open':44}"
           f"{seconds(results['old']['crowd']):>22}{seconds(results['new']['crowd']):>26}")
+    old_line, new_line = log_line_costs()
+    print(f"{'log line per request, in-process':44}{old_line * 1e6:>19.1f} µs"
+          f"{new_line * 1e6:>23.1f} µs")
     ratio = results["new"]["rate"] / results["old"]["rate"]
     print(f"\nthe new setup serves {ratio:.0%} of the old one's requests a second "
           f"({args.workers} workers, {THREADS} threads each; {args.clients} clients, "
