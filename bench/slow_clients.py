@@ -8,7 +8,8 @@ Serves the skill (development mode, LOG_LEVEL=INFO, logs to /dev/null) twice on 
 - new: skill/server.py as it is (threads, each request's read time bounded, the app's own
   log line instead of gunicorn's).
 
-For each it prints the requests a second the same clients get posting a real IntentRequest, and
+For each it prints the requests a second the same clients get posting a real IntentRequest and
+the server's CPU time per request (from /proc: steadier than the rate on a shared machine), and
 how long one valid request takes with slow connections open: a few more than the workers (idle,
 half a header, a body short of its length), then three for every thread of every worker; and
 what each setup's log line costs a request (gunicorn's access log, the app's own line).
@@ -103,17 +104,29 @@ def stalled_for(port: int, count: int) -> float | None:
             sock.close()
 
 
+def cpu_seconds(pid: int) -> float:
+    """CPU time used by the server `pid` and its workers so far (from /proc)."""
+    pids = [pid, *map(int, Path(f"/proc/{pid}/task/{pid}/children").read_text().split())]
+    ticks = 0
+    for each in pids:
+        fields = Path(f"/proc/{each}/stat").read_text().rsplit(")", 1)[1].split()
+        ticks += int(fields[11]) + int(fields[12])  # utime, stime
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
 def measure(setup: str, args: argparse.Namespace) -> dict[str, float | None]:
     from skill.server import THREADS
 
     process, port = start(setup, args.workers)
     try:
         load(port, 1, args.clients)  # warm up
+        used = cpu_seconds(process.pid)
         rate = load(port, args.seconds, args.clients)
+        cpu = (cpu_seconds(process.pid) - used) / (rate * args.seconds)
         few = stalled_for(port, args.workers + 2)
         time.sleep(3)  # let the crowd go before the next
         crowd = stalled_for(port, crowd_size(args.workers, THREADS))
-        return {"rate": rate, "few": few, "crowd": crowd}
+        return {"rate": rate, "cpu": cpu, "few": few, "crowd": crowd}
     finally:
         process.kill()
         process.wait(timeout=15)
@@ -190,6 +203,8 @@ def main() -> None:
     print(f"{'':44}{'old (sync)':>22}{'new (threads, bounded)':>26}")
     print(f"{'requests a second, no slow clients':44}"
           f"{results['old']['rate']:>22.0f}{results['new']['rate']:>26.0f}")
+    print(f"{'server CPU time per request':44}{results['old']['cpu'] * 1e6:>19.0f} µs"
+          f"{results['new']['cpu'] * 1e6:>23.0f} µs")
     print(f"{f'one request, {few} slow connections open':44}"
           f"{seconds(results['old']['few']):>22}{seconds(results['new']['few']):>26}")
     print(f"{f'one request, {crowd} slow connections open':44}"
@@ -198,7 +213,9 @@ def main() -> None:
     print(f"{'log line per request, in-process':44}{old_line * 1e6:>19.1f} µs"
           f"{new_line * 1e6:>23.1f} µs")
     ratio = results["new"]["rate"] / results["old"]["rate"]
-    print(f"\nthe new setup serves {ratio:.0%} of the old one's requests a second "
+    cpu_ratio = results["new"]["cpu"] / results["old"]["cpu"]
+    print(f"\nthe new setup serves {ratio:.0%} of the old one's requests a second, using "
+          f"{cpu_ratio:.0%} of its CPU time a request "
           f"({args.workers} workers, {THREADS} threads each; {args.clients} clients, "
           f"{args.seconds:g} s; {os.cpu_count()} CPUs shared by server and clients)")
     return None
