@@ -115,6 +115,8 @@ def read_body(limit: int) -> bytes:
 def discard_rest() -> None:
     """Read and drop what is left of a body refused for its size, up to DISCARD_BYTES. A server
     closing a connection with unread bytes resets it, and the client may never see its 413."""
+    if (request.content_length or 0) > DISCARD_BYTES:
+        return
     stream, left = request.environ["wsgi.input"], DISCARD_BYTES
     with contextlib.suppress(Exception):  # a broken body is dropped all the same
         while left > 0 and (chunk := stream.read(min(left, 64 * 1024))):
