@@ -11,7 +11,8 @@ Serves the skill (development mode, LOG_LEVEL=INFO, logs to /dev/null) twice on 
 For each it prints the requests a second the same clients get posting a real IntentRequest and
 the server's CPU time per request (from /proc: steadier than the rate on a shared machine), and
 how long one valid request takes with slow connections open: a few more than the workers (idle,
-half a header, a body short of its length), then three for every thread of every worker; and
+half a header, a body short of its length, a request asking to close and then never hanging
+up), then three for every thread of every worker; and
 what each setup's log line costs a request (gunicorn's access log, the app's own line).
 """
 
@@ -39,6 +40,8 @@ SLOW = {
     "half a header": b"POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Ty",
     "short body": (b"POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
                    b"Content-Length: %d\r\n\r\n" % len(BODY)) + BODY[:40],
+    "asks to close, hangs on": (b"POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
+                                b"Content-Length: %d\r\n\r\n" % len(BODY)) + BODY,
 }
 
 

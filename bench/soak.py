@@ -9,7 +9,8 @@ sends REQUESTS from CLIENTS concurrent processes over loopback: about 60% valid 
 as Alexa signs them, 20% malformed (bad JSON, deep nesting, bad chunked encoding, oversized,
 broken HTTP, shapes the SDK cannot read) and 20% forged (unsigned, bad signatures, untrusted or
 expired chains, wrong skill id, replayed). Meanwhile SLOW connections stay open that send
-nothing, half a header or half a body, reopened whenever the server cuts one off.
+nothing, half a header or half a body, or ask for the connection to be closed after the answer
+and then never read it nor hang up, each reopened whenever the server cuts it off.
 
 Criteria: no 5xx and no request unanswered; every valid request answered 200 within Alexa's
 8 seconds; each worker's memory flat (RSS growth after warm-up under 10 MiB, under 2 MiB in
@@ -211,7 +212,8 @@ def client(port: int, count: int, seed: int, results) -> None:
 # Slow connections, held open the whole time.
 
 SLOW = [b"", b"POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Ty",
-        b"POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 3000\r\n\r\n{\"version\":"]
+        b"POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 3000\r\n\r\n{\"version\":",
+        b"POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nContent-Length: 2\r\n\r\n{}"]
 
 
 class SlowClients(threading.Thread):

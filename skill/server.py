@@ -112,6 +112,19 @@ class Deadlines:
                     _shutdown(sock, socket.SHUT_RD)
 
 
+def let_go(sock: socket.socket, most: int = 64 * 1024) -> None:
+    """Ready a connection for gunicorn to close without waiting on the client. Its graceful
+    close otherwise lingers up to 2 s for the client to hang up, on the worker's one event-loop
+    thread, so clients that never hang up stalled the worker. The response is followed by
+    end-of-file, bytes the client has already sent are read (closing on unread bytes resets the
+    connection, which can lose the response), and no more are waited for."""
+    with contextlib.suppress(OSError):
+        sock.shutdown(socket.SHUT_WR)
+        while most > 0 and (data := sock.recv(min(most, 16384), socket.MSG_DONTWAIT)):
+            most -= len(data)
+    _shutdown(sock, socket.SHUT_RD)
+
+
 def _shutdown(sock: socket.socket, how: int) -> None:
     with contextlib.suppress(OSError):  # the client has closed it already
         sock.shutdown(how)
@@ -135,7 +148,10 @@ class BoundedThreadWorker(ThreadWorker):
     def handle(self, conn):
         sock = conn.sock
         try:
-            return super().handle(conn)
+            keep = super().handle(conn)
+            if keep is False:
+                let_go(sock)
+            return keep
         finally:
             self.deadlines.discard(sock)
 

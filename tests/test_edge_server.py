@@ -76,6 +76,19 @@ def test_a_crowd_of_slow_connections_holding_every_thread_is_cut_off_within_seco
             sock.close()
 
 
+def test_clients_that_ask_to_close_then_hang_on_do_not_stall_it(url):
+    # gunicorn waits up to 2 s for such a client to hang up, on the worker's event loop.
+    hanging = [connect(url, head(BODY, "Connection: close") + BODY) for _ in range(20)]
+    try:
+        time.sleep(0.2)
+        started = time.monotonic()
+        assert exchange(url, head(BODY) + BODY, timeout=5)[0] == 200
+        assert time.monotonic() - started < 5
+    finally:
+        for sock in hanging:
+            sock.close()
+
+
 def test_a_chunked_body_is_answered_like_any_other(url):
     status, body = exchange(url, head(None, "Transfer-Encoding: chunked")
                             + chunked(BODY[:1000], BODY[1000:]))
