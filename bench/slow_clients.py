@@ -1,6 +1,6 @@
 """What it costs to be immune to slow clients: the old server setup against the new, in one run.
 
-    python bench/slow_clients.py [--seconds S] [--clients N] [--workers W]
+    python bench/slow_clients.py [--seconds S] [--clients N] [--workers W] [--requests R]
 
 Serves the skill (development mode, LOG_LEVEL=INFO, logs to /dev/null) twice on loopback:
 
@@ -8,12 +8,12 @@ Serves the skill (development mode, LOG_LEVEL=INFO, logs to /dev/null) twice on 
 - new: skill/server.py as it is (threads, each request's read time bounded, the app's own
   log line instead of gunicorn's).
 
-For each it prints the requests a second the same clients get posting a real IntentRequest and
-the server's CPU time per request (from /proc: steadier than the rate on a shared machine), and
-how long one valid request takes with slow connections open: a few more than the workers (idle,
-half a header, a body short of its length, a request asking to close and then never hanging
-up), then three for every thread of every worker; and
-what each setup's log line costs a request (gunicorn's access log, the app's own line).
+For each it prints: the requests a second the same clients get posting a real IntentRequest;
+the server's CPU time per request from one client, on fresh connections and on one kept alive
+(from /proc, steadier than a rate on a shared machine); how long one valid request takes with
+slow connections open, a few more than the workers (idle, half a header, a body short of its
+length, a request asking to close and then never hanging up), then three for every thread of
+every worker; and what each setup's log line costs a request in-process.
 """
 
 from __future__ import annotations
@@ -117,19 +117,35 @@ def cpu_seconds(pid: int) -> float:
     return ticks / os.sysconf("SC_CLK_TCK")
 
 
+def cpu_per_request(pid: int, port: int, count: int, keep_alive: bool) -> float:
+    """Server CPU seconds a request, `count` requests from one client in turn, each on a fresh
+    connection or all on one kept alive (which sync workers close after every response)."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    used = cpu_seconds(pid)
+    for _ in range(count):
+        if not keep_alive:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        connection.request("POST", "/", BODY, {"Content-Type": "application/json"})
+        connection.getresponse().read()
+        if not keep_alive:
+            connection.close()
+    connection.close()
+    return (cpu_seconds(pid) - used) / count
+
+
 def measure(setup: str, args: argparse.Namespace) -> dict[str, float | None]:
     from skill.server import THREADS
 
     process, port = start(setup, args.workers)
     try:
         load(port, 1, args.clients)  # warm up
-        used = cpu_seconds(process.pid)
         rate = load(port, args.seconds, args.clients)
-        cpu = (cpu_seconds(process.pid) - used) / (rate * args.seconds)
+        fresh = cpu_per_request(process.pid, port, args.requests, keep_alive=False)
+        kept = cpu_per_request(process.pid, port, args.requests, keep_alive=True)
         few = stalled_for(port, args.workers + 2)
         time.sleep(3)  # let the crowd go before the next
         crowd = stalled_for(port, crowd_size(args.workers, THREADS))
-        return {"rate": rate, "cpu": cpu, "few": few, "crowd": crowd}
+        return {"rate": rate, "fresh": fresh, "kept": kept, "few": few, "crowd": crowd}
     finally:
         process.kill()
         process.wait(timeout=15)
@@ -193,6 +209,8 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=5)
     parser.add_argument("--clients", type=int, default=4)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--requests", type=int, default=1500,
+                        help="requests for each CPU time measurement")
     parser.add_argument("--serve", choices=["old", "new"], help=argparse.SUPPRESS)
     parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -206,8 +224,10 @@ def main() -> None:
     print(f"{'':44}{'old (sync)':>22}{'new (threads, bounded)':>26}")
     print(f"{'requests a second, no slow clients':44}"
           f"{results['old']['rate']:>22.0f}{results['new']['rate']:>26.0f}")
-    print(f"{'server CPU time per request':44}{results['old']['cpu'] * 1e6:>19.0f} µs"
-          f"{results['new']['cpu'] * 1e6:>23.0f} µs")
+    for key, label in (("fresh", "server CPU a request, one client, new conn."),
+                       ("kept", "server CPU a request, one client, keep-alive")):
+        print(f"{label:44}{results['old'][key] * 1e6:>19.0f} µs"
+              f"{results['new'][key] * 1e6:>23.0f} µs")
     print(f"{f'one request, {few} slow connections open':44}"
           f"{seconds(results['old']['few']):>22}{seconds(results['new']['few']):>26}")
     print(f"{f'one request, {crowd} slow connections open':44}"
@@ -216,9 +236,11 @@ def main() -> None:
     print(f"{'log line per request, in-process':44}{old_line * 1e6:>19.1f} µs"
           f"{new_line * 1e6:>23.1f} µs")
     ratio = results["new"]["rate"] / results["old"]["rate"]
-    cpu_ratio = results["new"]["cpu"] / results["old"]["cpu"]
-    print(f"\nthe new setup serves {ratio:.0%} of the old one's requests a second, using "
-          f"{cpu_ratio:.0%} of its CPU time a request "
+    fresh = results["new"]["fresh"] / results["old"]["fresh"]
+    kept = results["new"]["kept"] / results["old"]["kept"]
+    print(f"\nthe new setup serves {ratio:.0%} of the old one's requests a second; a request "
+          f"costs it {fresh:.0%} of the old one's CPU time on a fresh connection, {kept:.0%} "
+          f"kept alive "
           f"({args.workers} workers, {THREADS} threads each; {args.clients} clients, "
           f"{args.seconds:g} s; {os.cpu_count()} CPUs shared by server and clients)")
     return None
