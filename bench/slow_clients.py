@@ -1,8 +1,10 @@
 """What it costs to be immune to slow clients: the old server setup against the new, in one run.
 
-    python bench/slow_clients.py [--seconds S] [--clients N] [--workers W] [--requests R]
+    python bench/slow_clients.py [--rounds N] [--seconds S] [--clients N] [--workers W]
+                                 [--requests R]
 
-Serves the skill (development mode, LOG_LEVEL=INFO, logs to /dev/null) twice on loopback:
+Serves the skill (development mode, LOG_LEVEL=INFO, logs to /dev/null) twice on loopback, at
+once, measuring them in alternating rounds:
 
 - old: gunicorn's sync workers and its access log, as the skill shipped before issue 8;
 - new: skill/server.py as it is (threads, each request's read time bounded, the app's own
@@ -27,13 +29,16 @@ import socket
 import subprocess
 import sys
 import time
+from collections import defaultdict
 from pathlib import Path
+from statistics import median
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.throughput import BODY, free_port, load  # noqa: E402
 
+SETUPS = ("old", "new")
 STALL_LIMIT = 15.0  # seconds to wait for an answer before calling the server stalled
 SLOW = {
     "idle": b"",
@@ -133,22 +138,32 @@ def cpu_per_request(pid: int, port: int, count: int, keep_alive: bool) -> float:
     return (cpu_seconds(pid) - used) / count
 
 
-def measure(setup: str, args: argparse.Namespace) -> dict[str, float | None]:
+def measure(args: argparse.Namespace) -> dict[str, dict[str, list[float | None]]]:
+    """Both setups served at once and measured in alternating rounds, so that a change in the
+    machine's load during the run falls on both alike."""
     from skill.server import THREADS
 
-    process, port = start(setup, args.workers)
+    servers = {setup: start(setup, args.workers) for setup in SETUPS}
+    results: dict[str, dict[str, list]] = {setup: defaultdict(list) for setup in SETUPS}
     try:
-        load(port, 1, args.clients)  # warm up
-        rate = load(port, args.seconds, args.clients)
-        fresh = cpu_per_request(process.pid, port, args.requests, keep_alive=False)
-        kept = cpu_per_request(process.pid, port, args.requests, keep_alive=True)
-        few = stalled_for(port, args.workers + 2)
-        time.sleep(3)  # let the crowd go before the next
-        crowd = stalled_for(port, crowd_size(args.workers, THREADS))
-        return {"rate": rate, "fresh": fresh, "kept": kept, "few": few, "crowd": crowd}
+        for _process, port in servers.values():
+            load(port, 1, args.clients)  # warm up
+        for round_ in range(args.rounds):
+            for setup in SETUPS if round_ % 2 == 0 else SETUPS[::-1]:
+                process, port = servers[setup]
+                found = results[setup]
+                found["rate"].append(load(port, args.seconds, args.clients))
+                found["fresh"].append(cpu_per_request(process.pid, port, args.requests, False))
+                found["kept"].append(cpu_per_request(process.pid, port, args.requests, True))
+        for setup, (_process, port) in servers.items():
+            results[setup]["few"].append(stalled_for(port, args.workers + 2))
+            time.sleep(3)  # let the crowd go before the next
+            results[setup]["crowd"].append(stalled_for(port, crowd_size(args.workers, THREADS)))
     finally:
-        process.kill()
-        process.wait(timeout=15)
+        for process, _port in servers.values():
+            process.kill()
+            process.wait(timeout=15)
+    return results
 
 
 def log_line_costs(repeats: int = 5000) -> tuple[float, float]:
@@ -206,10 +221,11 @@ def seconds(value: float | None) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seconds", type=float, default=5)
+    parser.add_argument("--seconds", type=float, default=2)
+    parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--clients", type=int, default=4)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--requests", type=int, default=1500,
+    parser.add_argument("--requests", type=int, default=500,
                         help="requests for each CPU time measurement")
     parser.add_argument("--serve", choices=["old", "new"], help=argparse.SUPPRESS)
     parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
@@ -218,31 +234,31 @@ def main() -> None:
         return serve(args.serve, args.port, args.workers)
     from skill.server import THREADS
 
-    results = {setup: measure(setup, args) for setup in ("old", "new")}
+    results = measure(args)
+    old, new = results["old"], results["new"]
     few = (args.workers + 2) * len(SLOW)
     crowd = crowd_size(args.workers, THREADS) * len(SLOW)
-    print(f"{'':44}{'old (sync)':>22}{'new (threads, bounded)':>26}")
-    print(f"{'requests a second, no slow clients':44}"
-          f"{results['old']['rate']:>22.0f}{results['new']['rate']:>26.0f}")
-    for key, label in (("fresh", "server CPU a request, one client, new conn."),
-                       ("kept", "server CPU a request, one client, keep-alive")):
-        print(f"{label:44}{results['old'][key] * 1e6:>19.0f} µs"
-              f"{results['new'][key] * 1e6:>23.0f} µs")
+    print(f"{'(medians of ' + str(args.rounds) + ' alternating rounds)':44}"
+          f"{'old (sync)':>22}{'new (threads, bounded)':>26}{'new/old':>10}")
+    rows = [("rate", "requests a second, no slow clients", 1, ""),
+            ("fresh", "server CPU a request, one client, new conn.", 1e6, " µs"),
+            ("kept", "server CPU a request, one client, keep-alive", 1e6, " µs")]
+    for key, label, scale, unit in rows:
+        ratios = sorted(n / o for n, o in zip(new[key], old[key], strict=True))
+        print(f"{label:44}{median(old[key]) * scale:>{22 - len(unit)}.0f}{unit}"
+              f"{median(new[key]) * scale:>{26 - len(unit)}.0f}{unit}"
+              f"{median(new[key]) / median(old[key]):>10.2f}"
+              f"   (rounds: {ratios[0]:.2f} to {ratios[-1]:.2f})")
     print(f"{f'one request, {few} slow connections open':44}"
-          f"{seconds(results['old']['few']):>22}{seconds(results['new']['few']):>26}")
+          f"{seconds(old['few'][0]):>22}{seconds(new['few'][0]):>26}")
     print(f"{f'one request, {crowd} slow connections open':44}"
-          f"{seconds(results['old']['crowd']):>22}{seconds(results['new']['crowd']):>26}")
+          f"{seconds(old['crowd'][0]):>22}{seconds(new['crowd'][0]):>26}")
     old_line, new_line = log_line_costs()
     print(f"{'log line per request, in-process':44}{old_line * 1e6:>19.1f} µs"
-          f"{new_line * 1e6:>23.1f} µs")
-    ratio = results["new"]["rate"] / results["old"]["rate"]
-    fresh = results["new"]["fresh"] / results["old"]["fresh"]
-    kept = results["new"]["kept"] / results["old"]["kept"]
-    print(f"\nthe new setup serves {ratio:.0%} of the old one's requests a second; a request "
-          f"costs it {fresh:.0%} of the old one's CPU time on a fresh connection, {kept:.0%} "
-          f"kept alive "
-          f"({args.workers} workers, {THREADS} threads each; {args.clients} clients, "
-          f"{args.seconds:g} s; {os.cpu_count()} CPUs shared by server and clients)")
+          f"{new_line * 1e6:>23.1f} µs{new_line / old_line:>10.2f}")
+    print(f"\n{args.workers} workers ({THREADS} threads each in the new setup); {args.clients} "
+          f"clients for {args.seconds:g} s and {args.requests} requests one by one, each round; "
+          f"{os.cpu_count()} CPUs shared by server and clients")
     return None
 
 
