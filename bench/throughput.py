@@ -2,10 +2,11 @@
 
     python bench/throughput.py [--seconds S] [--clients N] [--workers W]
 
-Starts two servers in turn on loopback: the bare stack (bench/baseline_app.py: Flask on
-gunicorn, parsing the JSON and returning a fixed reply) and the skill (development mode, so
-both skip signature checks), and loads each with the same client processes posting a real
-Alexa IntentRequest. Prints requests a second and the skill's share of the stack's limit.
+Starts two servers in turn on loopback, with the same gunicorn configuration (skill/server.py):
+the bare stack (bench/baseline_app.py: Flask parsing the JSON and returning a fixed reply) and
+the skill (development mode, so both skip signature checks), and loads each with the same
+client processes posting a real Alexa IntentRequest. Prints requests a second and the skill's
+share of the stack's limit.
 """
 
 from __future__ import annotations
@@ -24,6 +25,15 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 BODY = (ROOT / "tests" / "fixtures" / "intent_request.json").read_bytes()
+
+
+# The bare stack on the skill's own gunicorn configuration (skill/server.py), so the two differ
+# only in the app.
+SERVE_BARE = """import sys
+from bench.baseline_app import app
+from skill.server import GunicornServer, options
+GunicornServer(app, options("127.0.0.1", int(sys.argv[1]), int(sys.argv[2]), "WARNING")).run()
+"""
 
 
 def free_port() -> int:
@@ -94,8 +104,8 @@ def main() -> None:
     results = {}
     port = free_port()
     results["bare stack (Flask + gunicorn, fixed reply)"] = measure(
-        [python, "-m", "gunicorn", "-w", str(args.workers), "-b", f"127.0.0.1:{port}",
-         "bench.baseline_app:app"], port, args.seconds, args.clients)
+        [python, "-c", SERVE_BARE, str(port), str(args.workers)], port, args.seconds,
+        args.clients)
     port = free_port()
     results["Stretch Coach (ASK SDK, state, speech)"] = measure(
         [python, "-m", "skill", "serve", "--port", str(port), "--workers", str(args.workers)],

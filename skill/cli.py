@@ -167,7 +167,7 @@ def run_chat(args: argparse.Namespace, settings: Settings) -> int:
 
 def run_serve(args: argparse.Namespace, settings: Settings) -> int:
     from .app import create_app
-    from .server import serve
+    from .server import THREADS, serve
 
     logging.basicConfig(level=settings.log_level,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -182,7 +182,7 @@ def run_serve(args: argparse.Namespace, settings: Settings) -> int:
         print(f"error: the routines are invalid, not starting:\n{error}", file=sys.stderr)
         return 1
     routines = len(app.extensions["stretch_coach"]["catalog"])
-    log.info("serving %d routines on http://%s:%d with %d workers",
-             routines, args.host, args.port, args.workers)
+    log.info("serving %d routines on http://%s:%d with %d workers of %d threads",
+             routines, args.host, args.port, args.workers, THREADS)
     serve(app, args.host, args.port, args.workers, settings.log_level)
     return 0

@@ -34,6 +34,15 @@ def client(app):
     return app.test_client()
 
 
+@pytest.fixture
+def fresh_client(tmp_path):
+    """A client of an app with a database of its own: for verbatim Alexa requests, whose fixed
+    user id the shared app would remember from one test to the next."""
+    app = create_app(Settings(routines=(ROUTINES,), verify=False,
+                              database=sqlite_database(tmp_path)))
+    return app.test_client()
+
+
 @pytest.fixture(scope="session")
 def alexa_settings_api():
     """Alexa's settings API on loopback, so no test ever reaches the real one."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import http.client
 import json
 import os
 import re
@@ -202,3 +203,58 @@ def committed(locale: str = "en-US") -> dict:
 
 def understood() -> dict:
     return {intent.name: intent.understood for intent in load_definitions().intents}
+
+
+# Raw HTTP, for what urllib will not send: slow, broken, chunked or hostile requests.
+
+def port_of(url: str) -> int:
+    return int(url.rsplit(":", 1)[1])
+
+
+def head(body: bytes | None = None, *headers: str, method: str = "POST") -> bytes:
+    """A request head; with `body`, a Content-Length for it."""
+    lines = [f"{method} / HTTP/1.1", "Host: 127.0.0.1", "Content-Type: application/json",
+             *headers]
+    if body is not None:
+        lines.append(f"Content-Length: {len(body)}")
+    return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
+
+
+def chunked(*chunks: bytes) -> bytes:
+    """`chunks` in chunked transfer coding, with the last chunk."""
+    return b"".join(b"%x\r\n%s\r\n" % (len(chunk), chunk) for chunk in chunks) + b"0\r\n\r\n"
+
+
+def exchange(url: str, data: bytes, timeout: float = 10,
+             then_close: bool = False) -> tuple[int, dict | None]:
+    """Send `data` as it is (then close the sending side, if asked), and read one response:
+    its status and JSON body (None if none)."""
+    with socket.create_connection(("127.0.0.1", port_of(url)), timeout=timeout) as sock:
+        sock.sendall(data)
+        if then_close:
+            sock.shutdown(socket.SHUT_WR)
+        return read_response(sock)
+
+
+def read_response(sock: socket.socket) -> tuple[int, dict | None]:
+    response = http.client.HTTPResponse(sock)
+    response.begin()
+    body = response.read()
+    return response.status, json.loads(body) if body else None
+
+
+def connect(url: str, data: bytes = b"") -> socket.socket:
+    """A connection that sent `data` and then nothing more."""
+    sock = socket.create_connection(("127.0.0.1", port_of(url)), timeout=10)
+    sock.sendall(data)
+    return sock
+
+
+def drain(process: subprocess.Popen) -> list[str]:
+    """Collect a server's stderr as it comes, so a chatty log never fills the pipe and blocks
+    it; the list grows line by line."""
+    import threading
+
+    lines: list[str] = []
+    threading.Thread(target=lambda: lines.extend(process.stderr), daemon=True).start()
+    return lines

@@ -21,8 +21,10 @@ from skill.alexa.model_meta import (
     field_map,
     is_discriminated,
     is_enum,
+    is_model,
     list_item_type,
     load_class,
+    resolve,
 )
 from skill.alexa.serializer import QuickSerializer
 
@@ -199,10 +201,66 @@ def _replaced(parent: Any, key: Any, value: Any, payload: Any) -> Any:
 
 
 def read_both(payload: Any, cls: type) -> tuple[Any, Any]:
-    """(SDK's result or error, QuickSerializer's result or error) for JSON `payload`."""
+    """(SDK's result or error, QuickSerializer's result or error) for JSON `payload`: the SDK
+    reading it without the keys its model does not name, which QuickSerializer drops on
+    purpose (the SDK would set each as an attribute, "__dict__" and "object_type" included)."""
     text = json.dumps(payload)
-    return (_outcome(lambda: SDK.deserialize(text, cls)),
+    known = json.dumps(_known_keys_only(json.loads(text), cls))
+    return (_outcome(lambda: _fields_only(SDK.deserialize(known, cls))),
             _outcome(lambda: QUICK.from_data(json.loads(text), cls)))
+
+
+def _fields_only(read: Any) -> Any:
+    """`read` with any attribute its class does not declare deleted, all the way down (the
+    discriminator key of a class whose children do not declare it, say)."""
+    if isinstance(read, list):
+        for item in read:
+            _fields_only(item)
+    elif isinstance(read, dict):
+        for value in read.values():
+            _fields_only(value)
+    elif is_model(type(read)):
+        try:
+            own = set(vars(type(read)()))  # what the class sets itself
+        except Exception:
+            own = set()
+        kept = own | set(field_map(type(read)))
+        for name, value in list(vars(read).items()):
+            if name in kept:
+                _fields_only(value)
+            else:
+                delattr(read, name)
+    return read
+
+
+def _known_keys_only(payload: Any, cls: Any) -> Any:
+    """`payload` with every key the model class `cls` (and the classes inside it) does not name
+    removed, the way the SDK resolves them; anything it cannot resolve is left as it is."""
+    if isinstance(cls, str):
+        item = list_item_type(cls)
+        if item is not None:
+            return [_known_keys_only(value, item) for value in payload] \
+                if isinstance(payload, list) else payload
+        value_type = dict_value_type(cls)
+        if value_type is not None:
+            return {key: _known_keys_only(value, value_type) for key, value in
+                    payload.items()} if isinstance(payload, dict) else payload
+        cls = resolve(cls)
+    if not is_model(cls) or not isinstance(payload, dict):
+        return payload
+    discriminator = getattr(cls, "json_discriminator_key", None)
+    if is_discriminated(cls):
+        try:
+            child = cls.get_real_child_model(payload)
+        except Exception:
+            return payload
+        cls = resolve(child) if isinstance(child, str) else None
+        if not is_model(cls):
+            return payload
+    keys = {key: attr for attr, key in field_map(cls).items()}
+    return {key: _known_keys_only(value, cls.deserialized_types.get(keys[key], object))
+            if key in keys else value
+            for key, value in payload.items() if key in keys or key == discriminator}
 
 
 def write_both(obj: Any) -> tuple[Any, Any]:

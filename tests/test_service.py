@@ -32,7 +32,8 @@ def test_health_says_up_and_counts_routines(client):
     assert response.get_json() == {"status": "ok", "routines": 9, "verify": False}
 
 
-def test_a_real_launch_request(client):
+def test_a_real_launch_request(fresh_client):
+    client = fresh_client
     response = post(client, fixture("launch_request.json"))
     assert response.status_code == 200
     assert response.mimetype == "application/json"
@@ -44,7 +45,8 @@ def test_a_real_launch_request(client):
     assert body["sessionAttributes"] == {"v": 2, "asked": "choose"}
 
 
-def test_a_real_intent_request_with_entity_resolution(client):
+def test_a_real_intent_request_with_entity_resolution(fresh_client):
+    client = fresh_client
     body = post(client, fixture("intent_request.json")).get_json()
     assert body["response"]["outputSpeech"]["ssml"].startswith("<speak>Butterfly stretch.")
     assert body["sessionAttributes"] == {

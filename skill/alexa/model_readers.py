@@ -122,9 +122,9 @@ def _builder(cls: type) -> Reader:
 
 
 def set_extras(model: Any, payload: dict, known: frozenset) -> None:
-    """The SDK sets each key it does not know as an attribute, raw, in the payload's order."""
-    for key in [key for key in payload if key not in known]:
-        setattr(model, key, payload[key])
+    """Keys the model does not name are dropped: the one place this differs from the SDK, which
+    sets each as a raw attribute, so that a client sending "__dict__" or "object_type" could
+    overwrite the model's own (a 500, or a request read as another type)."""
 
 
 def builder_source(cls: type) -> tuple[str, dict[str, Any]]:
