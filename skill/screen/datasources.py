@@ -18,14 +18,14 @@ def shown(text: str) -> str:
     return text.translate(_MARKUP)
 
 
-def choice(choice: Choice) -> dict[str, Any]:
+def button(choice: Choice) -> dict[str, Any]:
     """A button: its label, and the SendEvent arguments (the intent, then any argument)."""
     sends = [choice.intent] if choice.argument is None else [choice.intent, choice.argument]
     return {"label": shown(choice.label), "sends": sends}
 
 
 def choices(buttons: tuple[Choice, ...]) -> list[dict[str, Any]]:
-    return [choice(button) for button in buttons]
+    return [button(choice) for choice in buttons]
 
 
 def countdowns(segments: tuple[Countdown, ...]) -> list[dict[str, Any]]:
