@@ -74,6 +74,8 @@ def main(argv: list[str] | None = None) -> int:
     chat.add_argument("--json", action="store_true", help="show each request and response")
     chat.add_argument("--realtime", action="store_true", help="wait out the silences")
     chat.add_argument("--locale", default="en-US", help="the interaction model's locale")
+    chat.add_argument("--apl", action="store_true",
+                      help="be a device with a screen, and show in text what it shows")
     chat.set_defaults(run=run_chat)
 
     database = commands.add_parser("db", help="the database the skill remembers people in")
@@ -162,7 +164,7 @@ def run_chat(args: argparse.Namespace, settings: Settings) -> int:
     from .simulator.session import run_chat_session
 
     return run_chat_session(settings, url=args.url, script=args.script, show_json=args.json,
-                            realtime=args.realtime, locale=args.locale)
+                            realtime=args.realtime, locale=args.locale, apl=args.apl)
 
 
 def run_serve(args: argparse.Namespace, settings: Settings) -> int:

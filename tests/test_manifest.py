@@ -122,15 +122,15 @@ def test_the_committed_manifest_follows_the_rules():
 
 
 def test_screens_are_one_line_in_publishing_yaml(tmp_path):
-    assert "interfaces" not in committed_manifest()["manifest"]["apis"]["custom"]
-    text = PUBLISHING_FILE.read_text(encoding="utf-8")
-    assert text.count("\nscreens: false\n") == 1
-    edited = tmp_path / "publishing.yaml"
-    edited.write_text(text.replace("\nscreens: false\n", "\nscreens: true\n"))
-    manifest = build_manifest(load_publishing(edited), LOCALES, PLACEHOLDER)
-    (apl,) = manifest["manifest"]["apis"]["custom"]["interfaces"]
+    (apl,) = committed_manifest()["manifest"]["apis"]["custom"]["interfaces"]
     assert apl["type"] == "ALEXA_PRESENTATION_APL"
     assert {view["mode"] for view in apl["supportedViewports"]} == {"HUB", "TV"}
+    text = PUBLISHING_FILE.read_text(encoding="utf-8")
+    assert text.count("\nscreens: true\n") == 1
+    edited = tmp_path / "publishing.yaml"
+    edited.write_text(text.replace("\nscreens: true\n", "\nscreens: false\n"))
+    manifest = build_manifest(load_publishing(edited), LOCALES, PLACEHOLDER)
+    assert "interfaces" not in manifest["manifest"]["apis"]["custom"]
     assert schema_problems(manifest) == []
 
 
@@ -356,8 +356,8 @@ def test_bad_endpoint_options_are_refused_and_nothing_is_written(tmp_path, build
 # publishing.yaml is read strictly: a mistake names the field.
 
 @pytest.mark.parametrize(("change", "words"), [
-    (("\nscreens: false\n", "\nscreens: no please\n"), "screens: expected true or false"),
-    (("\nscreens: false\n", "\nscreen: false\n"), "screen: unknown field"),
+    (("\nscreens: true\n", "\nscreens: no please\n"), "screens: expected true or false"),
+    (("\nscreens: true\n", "\nscreen: true\n"), "screen: unknown field"),
     (("  contains_ads: false\n", "  contains_ads: false\n  contains_ads: true\n"),
      "duplicate key 'contains_ads'"),
     (("  privacy_policy_url: null\n", "  privacy_policy_url: ftp://example.org/\n"),

@@ -37,7 +37,9 @@ VALIDATOR = SCREEN / "validate"
 PREVIEW = SCREEN / "preview"
 MAX_RESPONSE_BYTES = 24 * 1024
 NEWEST = "2024.3"
-STEP_BUTTONS = samples.STEP_BUTTONS
+STEP_BUTTONS = tuple(Choice(label, intent) for label, intent in (
+    ("Previous", intents.PREVIOUS), ("Repeat", intents.REPEAT), ("Pause", intents.PAUSE),
+    ("Next", intents.NEXT)))
 
 
 @pytest.fixture(scope="module")
@@ -148,8 +150,10 @@ def pressed(view) -> list[list[str]]:
 
 
 def test_step_buttons_send_previous_repeat_pause_and_next(views):
-    assert pressed(views["spiral-twist-2"]) == [
+    assert pressed(views["leg-cramp-massage-2"]) == [
         [intents.PREVIOUS], [intents.REPEAT], [intents.PAUSE], [intents.NEXT]]
+    # the last step offers what comes after it
+    assert pressed(views["spiral-twist-2"]) == [[intents.YES], [intents.LIST_ROUTINES]]
 
 
 def test_each_routine_on_the_menu_starts_it_by_id(views, catalog):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from ask_sdk_core.dispatch_components import (
     AbstractExceptionHandler,
@@ -19,10 +20,12 @@ from ..coach.conversation import Coach
 from ..coach.replies import History, Reply
 from ..coach.state import StaleState, State, parse_state
 from ..content.catalog import Catalog
+from ..screen.screens import Screens
 from ..store.database import StoreError
 from ..untrusted import shown, token
 from ..voice.speech import Speech
 from . import intents
+from .display import show
 from .inputs import STATE, request_id, starts_session, state_of
 from .memory import Memory
 from .slots import concern_slot, number_slot, routine_slot
@@ -75,13 +78,24 @@ def converses(handler_input: HandlerInput) -> bool:
     return kind in (intents.LAUNCH_REQUEST, intents.INTENT_REQUEST)
 
 
-class CoachHandler(AbstractRequestHandler):
-    """Base for handlers that answer with a Coach reply, remembered before it is spoken."""
+@dataclass(frozen=True)
+class Voice:
+    """What every Coach handler needs: the Coach, its words, its screens and its memory."""
 
-    def __init__(self, coach: Coach, speech: Speech, memory: Memory):
-        self.coach = coach
-        self.speech = speech
-        self.memory = memory
+    coach: Coach
+    speech: Speech
+    screens: Screens
+    memory: Memory
+
+
+class CoachHandler(AbstractRequestHandler):
+    """Base for handlers that answer with a Coach reply, remembered before it is spoken, and
+    shown on a screen if the device has one."""
+
+    def __init__(self, voice: Voice):
+        self.voice = voice
+        self.coach = voice.coach
+        self.memory = voice.memory
 
     def handle(self, handler_input: HandlerInput) -> Response:
         state = state_of(handler_input)
@@ -89,7 +103,9 @@ class CoachHandler(AbstractRequestHandler):
         if starts_session(handler_input) and not self.memory.history(handler_input).known:
             reply = self.coach.greet(reply)
         self.memory.save(handler_input, state, reply)
-        return speak(handler_input, self.speech, reply)
+        show(handler_input, self.voice.screens, reply,
+             lambda: self.memory.progress(handler_input))
+        return speak(handler_input, self.voice.speech, reply)
 
     def reply(self, handler_input: HandlerInput, state: State) -> Reply:
         raise NotImplementedError
@@ -106,9 +122,8 @@ class LaunchHandler(CoachHandler):
 class IntentHandler(CoachHandler):
     """Answers one intent with one Coach event."""
 
-    def __init__(self, coach: Coach, speech: Speech, memory: Memory, intent: str,
-                 event: Event):
-        super().__init__(coach, speech, memory)
+    def __init__(self, voice: Voice, intent: str, event: Event):
+        super().__init__(voice)
         self.intent = intent
         self.event = event
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from datetime import UTC, datetime, timedelta, tzinfo
 
+from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
 from ask_sdk_core.handler_input import HandlerInput
 
 from ..clock import Clock
@@ -27,6 +28,7 @@ from .time_zone import device_time_zone, read_zone
 log = logging.getLogger(__name__)
 
 PERSON = "person"
+SAVED = "saved"
 ZONE_ASKED = "zone_asked"
 STALE_PLACE = "stale_place"
 # A known zone is asked for again weekly (people travel); after a failed question, daily.
@@ -41,9 +43,10 @@ def _step(place: Place | None) -> tuple[str, int] | None:
 
 
 class Memory:
-    def __init__(self, catalog: Catalog, clock: Clock, resume_window: timedelta,
-                 default_zone: tzinfo):
+    def __init__(self, catalog: Catalog, adapter: AbstractPersistenceAdapter, clock: Clock,
+                 resume_window: timedelta, default_zone: tzinfo):
         self.catalog = catalog
+        self.adapter = adapter
         self.clock = clock
         self.resume_window = resume_window
         self.default_zone = default_zone
@@ -53,7 +56,11 @@ class Memory:
         cache = handler_input.attributes_manager.request_attributes
         if PERSON not in cache:
             try:
-                attributes = handler_input.attributes_manager.persistent_attributes
+                if cache.get(SAVED):
+                    # The attributes manager now holds what this request wrote, not the record.
+                    attributes = self.adapter.get_attributes(handler_input.request_envelope)
+                else:
+                    attributes = handler_input.attributes_manager.persistent_attributes
                 cache[PERSON] = Person.from_attributes(attributes)
             except StoreError as error:
                 log.error("request %s: cannot load what is remembered: %s",
@@ -84,6 +91,8 @@ class Memory:
             return
         manager = handler_input.attributes_manager
         manager.persistent_attributes = changes.to_attributes()
+        manager.request_attributes[SAVED] = True
+        manager.request_attributes.pop(PERSON, None)
         try:
             manager.save_persistent_attributes()
         except StoreError as error:

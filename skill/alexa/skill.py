@@ -10,9 +10,11 @@ from ask_sdk_core.skill_builder import CustomSkillBuilder
 from ..clock import Clock, utc_now
 from ..coach.conversation import Coach
 from ..content.catalog import Catalog
+from ..screen.screens import Screens
 from ..store.adapter import SqlPersistenceAdapter
 from ..store.database import Database
 from ..voice.speech import Speech
+from .buttons import ButtonInterceptor
 from .handlers import (
     EVENTS,
     SLOTTED_HANDLERS,
@@ -24,6 +26,7 @@ from .handlers import (
     SkillDisabledHandler,
     StateInterceptor,
     UnknownIntentHandler,
+    Voice,
 )
 from .memory import Memory
 from .serializer import QuickSerializer
@@ -35,16 +38,18 @@ def build_skill(catalog: Catalog, database: Database, *, resume_window: timedelt
     """The skill for `catalog`, remembering people in `database`."""
     speech = Speech(catalog)
     coach = Coach(catalog, speech.part_count)
-    memory = Memory(catalog, clock, resume_window, default_zone)
     adapter = SqlPersistenceAdapter(database, lambda: clock().timestamp())
+    memory = Memory(catalog, adapter, clock, resume_window, default_zone)
+    voice = Voice(coach, speech, Screens(catalog, speech), memory)
     builder = CustomSkillBuilder(persistence_adapter=adapter, api_client=DeadlineApiClient())
+    builder.add_global_request_interceptor(ButtonInterceptor())
     builder.add_global_request_interceptor(StateInterceptor(catalog, speech, memory))
-    builder.add_request_handler(LaunchHandler(coach, speech, memory))
+    builder.add_request_handler(LaunchHandler(voice))
     for handler in SLOTTED_HANDLERS.values():
-        builder.add_request_handler(handler(coach, speech, memory))
+        builder.add_request_handler(handler(voice))
     for intent, event in EVENTS.items():
-        builder.add_request_handler(IntentHandler(coach, speech, memory, intent, event))
-    builder.add_request_handler(UnknownIntentHandler(coach, speech, memory))
+        builder.add_request_handler(IntentHandler(voice, intent, event))
+    builder.add_request_handler(UnknownIntentHandler(voice))
     builder.add_request_handler(SkillDisabledHandler())
     builder.add_request_handler(SessionEndedHandler())
     builder.add_request_handler(OtherRequestHandler())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from typing import Any
 
 from .views import Choice, CompletionView, Countdown, MenuView, MessageView, StepView, View
@@ -76,3 +77,33 @@ def build(view: View) -> tuple[str, dict[str, Any]]:
     """The document kind for `view` and its data source."""
     kind, builder = BUILDERS[type(view)]
     return kind, {NAME: builder(view)}
+
+
+def read_back(directive: dict[str, Any]) -> View:
+    """The view a RenderDocument directive shows, read back from its data source (what the
+    simulator describes, seeing only the response)."""
+    kind = str(directive.get("token", "")).removeprefix("stretch-coach-")
+    data = directive["datasources"][NAME]
+    return READERS[kind](data)
+
+
+def _text(value: str) -> str:
+    return html.unescape(value)
+
+
+def _choices(items: list[dict[str, Any]]) -> tuple[Choice, ...]:
+    return tuple(Choice(_text(item["label"]), *item["sends"]) for item in items)
+
+
+READERS = {
+    "menu": lambda d: MenuView(_text(d["title"]), _text(d["hint"]), tuple(
+        (_text(group["heading"]), _choices(group["choices"])) for group in d["groups"])),
+    "step": lambda d: StepView(
+        _text(d["routine"]), _text(d["position"]), tuple(_text(t) for t in d["texts"]),
+        d["progress"], tuple(Countdown(_text(c["label"]), c["start"], c["seconds"])
+                             for c in d["countdowns"]),
+        _choices(d["buttons"]), _text(d["done"])),
+    "message": lambda d: MessageView(_text(d["title"]), _text(d["text"]), _choices(d["buttons"])),
+    "completion": lambda d: CompletionView("", _text(d["headline"]), _text(d["week"]),
+                                           _text(d["streak"]), _choices(d["buttons"])),
+}

@@ -14,6 +14,8 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, TextIO
 
+from ..screen.datasources import read_back
+from ..screen.describe import describe
 from ..settings import Settings
 from ..voice.ssml import heard
 from .envelopes import Device, Send, Session, Turn
@@ -127,6 +129,8 @@ class Chat:
             return
         if turn.ssml:
             self._speak(turn.ssml)
+        if turn.document:
+            self._print(_indented("Screen", describe(read_back(turn.document))))
         if turn.ends_session:
             self._print("(the session has ended)")
 
@@ -149,3 +153,8 @@ class Chat:
 
     def _print(self, text: str) -> None:
         print(text, file=self.out, flush=True)
+
+
+def _indented(heading: str, text: str) -> str:
+    lines = text.splitlines()
+    return "\n".join([f"{heading}: {lines[0]}", *(f"        {line}" for line in lines[1:])])

@@ -16,6 +16,8 @@ from ..voice.ssml import to_plain
 
 DEFAULT_APPLICATION_ID = "amzn1.ask.skill.00000000-0000-0000-0000-000000000000"
 ALEXA_API_ENDPOINT = "https://api.amazonalexa.com"
+APL = "Alexa.Presentation.APL"
+USER_EVENT = "Alexa.Presentation.APL.UserEvent"
 ER_AUTHORITY = "amzn1.er-authority.echo-sdk.{application_id}.{slot_type}"
 
 
@@ -78,6 +80,14 @@ def session_ended_request(reason: str = "USER_INITIATED", error: dict | None = N
     return request
 
 
+def user_event(*arguments: Any, token: str = "stretch-coach", locale: str = "en-US"
+               ) -> dict[str, Any]:
+    """A touch on a screen: the SendEvent's arguments, as Alexa forwards them."""
+    return {"type": USER_EVENT, "requestId": _id("request"), "timestamp": timestamp(),
+            "locale": locale, "token": token, "arguments": list(arguments),
+            "source": {"type": "TouchWrapper", "handler": "Press", "id": "button"}}
+
+
 def event_request(kind: str, body: dict[str, Any] | None = None,
                   locale: str = "en-US") -> dict[str, Any]:
     """A request Alexa sends outside any session, such as AlexaSkillEvent.SkillDisabled."""
@@ -99,6 +109,13 @@ class Device:
     user_id: str = field(default_factory=lambda: f"amzn1.ask.account.{uuid.uuid4().hex}")
     device_id: str = field(default_factory=lambda: f"amzn1.ask.device.{uuid.uuid4().hex}")
     api_endpoint: str = ALEXA_API_ENDPOINT
+    # An Echo Show and the like: the newest APL its runtime speaks; None for voice only.
+    screen: str | None = None
+
+    def interfaces(self) -> dict[str, Any]:
+        if self.screen is None:
+            return {}
+        return {APL: {"runtime": {"maxVersion": self.screen}}}
 
     def envelope(self, request: dict[str, Any], session: dict[str, Any] | None) -> dict[str, Any]:
         application = {"applicationId": self.application_id}
@@ -110,7 +127,7 @@ class Device:
                     "application": application,
                     "user": user,
                     "device": {"deviceId": self.device_id,
-                               "supportedInterfaces": {}},
+                               "supportedInterfaces": self.interfaces()},
                     "apiEndpoint": self.api_endpoint,
                     "apiAccessToken": "simulated-token",
                 },
@@ -145,6 +162,16 @@ class Turn:
     def reprompt(self) -> str:
         ssml = self.response.get("reprompt", {}).get("outputSpeech", {}).get("ssml")
         return to_plain(ssml) if ssml else ""
+
+    @property
+    def directives(self) -> list[dict[str, Any]]:
+        return self.response.get("directives", [])
+
+    @property
+    def document(self) -> dict[str, Any] | None:
+        """The RenderDocument directive, if the response shows a screen."""
+        return next((directive for directive in self.directives
+                     if directive.get("type") == f"{APL}.RenderDocument"), None)
 
     @property
     def ends_session(self) -> bool:
@@ -184,6 +211,10 @@ class Session:
 
     def end(self, reason: str = "USER_INITIATED", error: dict | None = None) -> Turn:
         return self.request(session_ended_request(reason, error, self.locale))
+
+    def touch(self, *arguments: Any) -> Turn:
+        """Touches a button whose SendEvent carries `arguments`, in the current session."""
+        return self.request(user_event(*arguments, locale=self.locale))
 
     def event(self, request: dict[str, Any]) -> Turn:
         """Sends `request` outside any session, as Alexa sends skill events."""

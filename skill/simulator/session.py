@@ -18,13 +18,15 @@ from .nlu import Understanding
 from .settings_api import SettingsApi, local_zone, settings_api
 
 SIMULATED_USER = "amzn1.ask.account.stretch-coach-simulator"
+# With --apl, the simulated device is an Echo Show of today's APL.
+SIMULATED_SCREEN = "2024.3"
 
 BANNER = ("Stretch Coach simulator: talking to {url}{mode}.\n"
           "Type what you would say, e.g. \"open {invocation}\". Ctrl-D to leave.")
 
 
 def run_chat_session(settings: Settings, url: str | None, script: Path | None,
-                     show_json: bool, realtime: bool, locale: str) -> int:
+                     show_json: bool, realtime: bool, locale: str, apl: bool = False) -> int:
     model_file = model_path(package_folder(), locale)
     if not model_file.is_file():
         print(f"error: no interaction model at {model_file}: run `python -m skill build-model`",
@@ -38,7 +40,8 @@ def run_chat_session(settings: Settings, url: str | None, script: Path | None,
         with _skill(settings, url) as (address, mode), \
                 settings_api(SettingsApi(zone=local_zone())) as api:
             # One simulated person, the same every run, so the skill remembers them.
-            device = Device(application_id, user_id=SIMULATED_USER, api_endpoint=api.url)
+            device = Device(application_id, user_id=SIMULATED_USER, api_endpoint=api.url,
+                            screen=SIMULATED_SCREEN if apl else None)
             chat = Chat(understanding, http_sender(address), device,
                         sys.stdout, show_json=show_json, realtime=realtime)
             return _converse(chat, script, address, mode)

@@ -57,6 +57,14 @@ class Speech:
         reprompt = ssml.text(self.phrases(f"reprompt.{reply.ask}", **params))
         return ssml.speak(ssml.join(speech, question)), ssml.speak(reprompt)
 
+    def line(self, line: Line, pace: timing.Pace) -> str:
+        """The SSML of one line (inside <speak>), at `pace`."""
+        return self._line(line, pace)
+
+    def position(self, place: Place) -> str:
+        """Where `place` is: "step 2 of 4", "tips 4 to 6 of 12"."""
+        return self._position(place)
+
     # Lines.
 
     def _line(self, line: Line, pace: timing.Pace) -> str:

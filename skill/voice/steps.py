@@ -1,4 +1,8 @@
-"""A routine's steps as SSML: headers, instructions, and timed holds worded, at a person's pace.
+"""A routine's steps as SSML, at a person's pace, and the timeline a screen counts down with.
+
+Both come from one walk over the timed events: each piece of speech is a Beat with its SSML,
+how long it takes (exactly, for a silence; estimated, for words) and the countdown it starts,
+so what the screen counts is what the voice leaves silent.
 
 A step too long for one response is split into parts. Where it splits is decided at the
 slowest pace and the longest holds, so every pace splits it alike: the Coach can count a
@@ -7,6 +11,7 @@ place's parts without knowing the pace, and a pace changed mid-step never moves 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import lru_cache
 
 from ..coach.state import Place
@@ -25,6 +30,22 @@ PART_BUDGET = ssml.MAX_SSML_CHARS - ssml.SPEAK_TAGS - SURROUNDINGS_BUDGET
 CACHED_PLACES = 4096
 
 
+@dataclass(frozen=True)
+class Countdown:
+    """A stretch of silence a screen counts down: what it is, when it starts, how long."""
+
+    label: str
+    start_ms: int
+    seconds: int
+
+
+@dataclass(frozen=True)
+class Beat:
+    ssml: str
+    seconds: float
+    countdown: tuple[str, int] | None = None  # (label, seconds) of one starting here
+
+
 class StepSpeech:
     """Renders the steps of one catalog's routines; each place once, when first asked for."""
 
@@ -40,45 +61,70 @@ class StepSpeech:
 
     def part(self, place: Place, pace: timing.Pace) -> str:
         """The SSML of `place` (one part of one response's steps), at `pace`."""
-        return self._parts(place.routine.id, place.step, pace)[place.part]
+        return self._parts(place.routine.id, place.step, pace)[place.part][0]
 
-    def _render(self, routine_id: str, step: int, pace: timing.Pace) -> tuple[str, ...]:
-        fragments = self._fragments(Place(self.catalog.get(routine_id), step), pace)
-        return tuple(" ".join(fragments[start:stop])
+    def timeline(self, place: Place, pace: timing.Pace) -> tuple[Countdown, ...]:
+        """The countdowns of `place`, timed from the start of its own speech."""
+        return self._parts(place.routine.id, place.step, pace)[place.part][1]
+
+    def _render(self, routine_id: str, step: int,
+                pace: timing.Pace) -> tuple[tuple[str, tuple[Countdown, ...]], ...]:
+        beats = self._beats(Place(self.catalog.get(routine_id), step), pace)
+        return tuple((" ".join(beat.ssml for beat in beats[start:stop]),
+                      _countdowns(beats[start:stop]))
                      for start, stop in self._bounds(routine_id, step))
 
     def _bounds_at_slowest(self, routine_id: str, step: int) -> tuple[tuple[int, int], ...]:
-        """Where the parts start and stop, as fragment indexes, packed as few as fit."""
-        fragments = self._fragments(Place(self.catalog.get(routine_id), step), timing.SLOWEST)
+        """Where the parts start and stop, as beat indexes, packed as few as fit."""
+        beats = self._beats(Place(self.catalog.get(routine_id), step), timing.SLOWEST)
         bounds: list[tuple[int, int]] = []
         start, size = 0, 0
-        for index, fragment in enumerate(fragments):
-            if index > start and size + 1 + len(fragment) > PART_BUDGET:
+        for index, beat in enumerate(beats):
+            if index > start and size + 1 + len(beat.ssml) > PART_BUDGET:
                 bounds.append((start, index))
                 start, size = index, 0
-            size += 1 + len(fragment)
-        bounds.append((start, len(fragments)))
+            size += 1 + len(beat.ssml)
+        bounds.append((start, len(beats)))
         return tuple(bounds)
 
-    def _fragments(self, place: Place, pace: timing.Pace) -> list[str]:
-        fragments = []
+    def _beats(self, place: Place, pace: timing.Pace) -> list[Beat]:
+        beats = []
         routine = place.routine
         header = "step_header.checklist" if routine.kind == Kind.CHECKLIST else "step_header.step"
         for index in place.steps:
             step = routine.steps[index]
             if len(routine.steps) > 1:
-                fragments.append(ssml.text(self.phrases(header, number=index + 1,
-                                                        total=len(routine.steps))))
-            fragments.append(ssml.text(step.say))
-            fragments.extend(self._timed(routine.kind, step, pace))
-        return fragments
+                beats.append(_words(self.phrases(header, number=index + 1,
+                                                 total=len(routine.steps))))
+            beats.append(_words(step.say))
+            beats.extend(self._timed(routine.kind, step, pace))
+        return beats
 
-    def _timed(self, kind: Kind, step: Step, pace: timing.Pace) -> list[str]:
-        return [
-            ssml.silence(event.seconds) if isinstance(event, timing.Silence)
-            else ssml.text(self.cue(kind, event))
-            for event in timing.step_events(step, pace)
-        ]
+    def _timed(self, kind: Kind, step: Step, pace: timing.Pace) -> list[Beat]:
+        """The step's holds and moves: cues spoken, silences kept, each silence that starts a
+        stretch to count down labelled as a screen shows it."""
+        beats: list[Beat] = []
+        heading: dict[str, str] = {}
+        pending: tuple[str, int] | None = None
+        for event in timing.step_events(step, pace):
+            if isinstance(event, timing.Silence):
+                # A hold counts its whole length (cues fall inside it); a move, its silence.
+                counted = pending and (pending[0], pending[1] or event.seconds)
+                beats.append(Beat(ssml.silence(event.seconds), event.seconds, counted or None))
+                pending = None
+                continue
+            beats.append(_words(self.cue(kind, event)))
+            if isinstance(event, timing.RoundStart):
+                heading = {"round": _label(self.cue(kind, event))}
+            elif isinstance(event, timing.SideStart):
+                heading["side"] = self.phrases("screen.side", Side=event.name.capitalize())
+            elif isinstance(event, timing.HoldStart):
+                label = self.phrases("screen.separator").join(
+                    [*heading.values(), _label(self.cue(kind, event))])
+                pending = (label, pace.hold_seconds(step))
+            elif isinstance(event, timing.GetReady | timing.SwitchSides | timing.RestStart):
+                pending = (_label(self.cue(kind, event)), 0)
+        return beats
 
     def cue(self, kind: Kind, event: timing.Event) -> str:
         """What is said for a timed event: "Hold.", "Round 2 of 3.", "Switch sides."."""
@@ -101,3 +147,23 @@ class StepSpeech:
 
 CUE_KEYS = {timing.Halfway: "halfway", timing.RestStart: "rest",
             timing.SwitchSides: "switch_sides"}
+
+
+def _words(text: str) -> Beat:
+    return Beat(ssml.text(text), timing.speaking_seconds(text))
+
+
+def _label(cue: str) -> str:
+    """A spoken cue as a screen shows it: "Get into position." is "Get into position"."""
+    return cue.rstrip(".")
+
+
+def _countdowns(beats: list[Beat]) -> tuple[Countdown, ...]:
+    """Each countdown starting in `beats`, timed from the first beat."""
+    found, clock = [], 0.0
+    for beat in beats:
+        if beat.countdown:
+            label, seconds = beat.countdown
+            found.append(Countdown(label, round(clock * 1000), seconds))
+        clock += beat.seconds
+    return tuple(found)

@@ -1,0 +1,142 @@
+"""Replies as views: what a screen shows for the very reply the voice speaks.
+
+A step shows its routine, position, text and countdowns (timed by the voice's own timeline,
+offset by what is said before the step); the menu its routines as touch targets; the end of a
+routine the week's progress; anything else the words spoken, with buttons for its question.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable
+
+from ..alexa import intents
+from ..coach.progress import Progress
+from ..coach.replies import Line, Reply
+from ..coach.state import Place, Question
+from ..content import timing
+from ..content.catalog import Catalog
+from ..content.routines import Kind, Routine
+from ..voice import ssml
+from ..voice.speech import Speech
+from .views import Choice, CompletionView, Countdown, MenuView, MessageView, StepView, View
+
+MENU_LINES = ("menu", "menu_full")
+# The buttons a question gets: each a spoken answer, labelled as screen.buttons says.
+ANSWERS = {
+    Question.ANOTHER: (("another", intents.YES), ("all", intents.LIST_ROUTINES)),
+    Question.RESUME: (("resume", intents.RESUME), ("something_else", intents.NO)),
+    Question.SUGGEST: (("yes", intents.YES), ("no", intents.NO)),
+    Question.RELIEF: (("yes", intents.YES), ("no", intents.NO)),
+    Question.FORGET: (("yes", intents.YES), ("no", intents.NO)),
+    Question.NEXT: (("next", intents.NEXT), ("repeat", intents.REPEAT)),
+    Question.CONTINUE: (("next", intents.NEXT), ("repeat", intents.REPEAT)),
+}
+STEP_BUTTONS = (("previous", intents.PREVIOUS), ("repeat", intents.REPEAT),
+                ("pause", intents.PAUSE), ("next", intents.NEXT))
+
+
+class Screens:
+    def __init__(self, catalog: Catalog, speech: Speech):
+        self.catalog = catalog
+        self.speech = speech
+        self.phrases = speech.phrases
+
+    def view(self, reply: Reply, progress: Callable[[], Progress] | None = None) -> View:
+        """What a screen shows for `reply`; `progress` is asked only at a routine's end."""
+        step = next((line for line in reply.lines if line.key == "step"), None)
+        if step is not None:
+            return self._step(reply, step, progress)
+        if any(line.key in MENU_LINES for line in reply.lines):
+            return self._menu()
+        if reply.state.finished:
+            return self._completion(reply.state.place.routine, progress)
+        title_key = "welcome_back" if reply.says("welcome_back") else "title"
+        return MessageView(self.phrases(f"screen.titles.{title_key}"), self._words(reply),
+                           self._buttons(ANSWERS.get(reply.ask, ())))
+
+    def card(self, reply: Reply) -> tuple[str, str] | None:
+        """A card's title and text for the Alexa app, for a reply that speaks a step."""
+        step = next((line for line in reply.lines if line.key == "step"), None)
+        if step is None:
+            return None
+        place = step.place
+        return (f"{place.routine.name}: {self._position(place)}",
+                "\n".join(place.routine.steps[index].say for index in place.steps))
+
+    def _step(self, reply: Reply, line: Line, progress: Callable[[], Progress] | None) -> View:
+        place = line.place
+        routine = place.routine
+        countdowns = self._countdowns(reply, line)
+        final = reply.ask == Question.ANOTHER
+        if final and not countdowns:
+            return self._completion(routine, progress)
+        done = self._finished(routine, progress) if final else ""
+        buttons = ANSWERS[Question.ANOTHER] if final else STEP_BUTTONS
+        return StepView(
+            routine=routine.name, position=self._position(place),
+            texts=tuple(routine.steps[index].say for index in place.steps),
+            progress=self._through(place), countdowns=countdowns,
+            buttons=self._buttons(buttons), done=done or self._release(routine.kind))
+
+    def _countdowns(self, reply: Reply, line: Line) -> tuple[Countdown, ...]:
+        """The step's countdowns, moved on by what the reply says before the step."""
+        lead = reply.lines[:reply.lines.index(line)]
+        before = sum(timing.speaking_seconds(self._line_words(other, reply)) for other in lead)
+        return tuple(Countdown(c.label, c.start_ms + round(before * 1000), c.seconds)
+                     for c in self.speech.steps.timeline(line.place, reply.state.pace))
+
+    def _menu(self) -> MenuView:
+        ordered = sorted(self.catalog, key=lambda routine: list(Kind).index(routine.kind))
+        groups = tuple(
+            (self.phrases(f"kinds.{kind}.heading"),
+             tuple(Choice(routine.name, intents.START_ROUTINE, routine.id) for routine in group))
+            for kind, group in itertools.groupby(ordered, key=lambda routine: routine.kind))
+        return MenuView(self.phrases("screen.titles.title"), self.phrases("screen.menu_hint"),
+                        groups)
+
+    def _completion(self, routine: Routine, progress: Callable[[], Progress] | None
+                    ) -> CompletionView:
+        week, streak = self._week(progress() if progress else None)
+        return CompletionView(routine.name, self.phrases("screen.all_done", Name=routine.name),
+                              week, streak, self._buttons(ANSWERS[Question.ANOTHER]))
+
+    def _finished(self, routine: Routine, progress: Callable[[], Progress] | None) -> str:
+        """What a step screen shows once the routine's last countdown is over."""
+        week, streak = self._week(progress() if progress else None)
+        parts = [self.phrases("screen.all_done", Name=routine.name), week, streak]
+        return self.phrases("screen.separator").join(part for part in parts if part)
+
+    def _week(self, progress: Progress | None) -> tuple[str, str]:
+        if progress is None or not progress.finished:
+            return "", ""
+        p = self.phrases
+        week = p("screen.week", count=p.count(progress.finished, "routine"),
+                 days=p.count(progress.days, "day"))
+        streak = p("screen.streak", days=progress.streak) if progress.streak > 1 else ""
+        return week, streak
+
+    def _buttons(self, answers: tuple[tuple[str, str], ...]) -> tuple[Choice, ...]:
+        return tuple(Choice(self.phrases(f"screen.buttons.{key}"), intent)
+                     for key, intent in answers)
+
+    def _position(self, place: Place) -> str:
+        text = self.speech.position(place)
+        return text[:1].upper() + text[1:]
+
+    def _release(self, kind: Kind) -> str:
+        return self.phrases(f"release.{kind}").rstrip(".")
+
+    @staticmethod
+    def _through(place: Place) -> float:
+        """How far through the routine the person is once this place is spoken."""
+        return round(place.steps.stop / len(place.routine.steps), 3)
+
+    def _words(self, reply: Reply) -> str:
+        """What the reply says, as text, silences left out: the screen's copy of the voice."""
+        spoken, _ = self.speech.render(reply)
+        return " ".join(piece for piece in ssml.heard(spoken) if isinstance(piece, str))
+
+    def _line_words(self, line: Line, reply: Reply) -> str:
+        pieces = ssml.heard(ssml.speak(self.speech.line(line, reply.state.pace)))
+        return " ".join(piece for piece in pieces if isinstance(piece, str))
