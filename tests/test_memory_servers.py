@@ -3,14 +3,16 @@ once. On SQLite and on PostgreSQL."""
 
 from __future__ import annotations
 
+import signal
 import threading
+import time
 
 from skill.alexa import intents
-from skill.simulator.chat import http_sender
+from skill.simulator.chat import Unreachable, http_sender
 from skill.simulator.envelopes import Device
 from skill.simulator.settings_api import SettingsApi, settings_api
 
-from .helpers import Person, serving
+from .helpers import Person, drain, serving
 from .test_memory import stored
 
 DEVELOPMENT = {"ALEXA_VERIFY": "0"}
@@ -59,3 +61,40 @@ def test_two_workers_finishing_routines_for_one_person_at_once_lose_none(databas
     rows = stored(database_url, "SELECT COUNT(*) FROM completions WHERE user_id = ?",
                   (device.user_id,))
     assert rows == [(sessions,)]
+
+
+def test_sigterm_lets_writes_in_flight_finish_and_leaves_nothing_half_written(database_url):
+    sessions = 12
+    with settings_api(SettingsApi(zone="UTC")) as api, \
+            serving({**DEVELOPMENT, "SKILL_DATABASE_URL": database_url}) as (url, process):
+        drain(process)
+        device = Device(api_endpoint=api.url)
+        people = [Person(http_sender(url + "/"), device) for _ in range(sessions)]
+        for person in people:
+            person.start("butterfly")
+        start = threading.Barrier(sessions + 1)
+        answers: list = []
+
+        def finish(person: Person) -> None:
+            start.wait()
+            try:
+                answers.append(person.say(intents.NEXT))
+            except Unreachable:  # came after the server stopped listening
+                answers.append(None)
+
+        threads = [threading.Thread(target=finish, args=(person,)) for person in people]
+        for thread in threads:
+            thread.start()
+        start.wait()
+        time.sleep(0.02)
+        process.send_signal(signal.SIGTERM)
+        for thread in threads:
+            thread.join(timeout=30)
+        assert process.wait(timeout=20) == 0
+    finished = [turn for turn in answers if turn is not None and turn.status == 200]
+    assert finished and all("all done" in turn.speech for turn in finished)
+    rows = stored(database_url, "SELECT routine, finished, request_id FROM completions "
+                                "WHERE user_id = ?", (device.user_id,))
+    assert len(rows) == len(finished)
+    assert all(routine == "butterfly-stretch" and when and request for routine, when, request
+               in rows)

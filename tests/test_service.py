@@ -76,7 +76,6 @@ def test_bodies_that_are_not_envelopes_get_400(client, body, words):
     ("context", None, "'context' is missing"),
     ("context.System.application.applicationId", None, "applicationId' is missing"),
     ("session", "yes", "'session' must be an object"),
-    ("session.attributes", [], "'session.attributes' must be an object"),
     ("request.intent", "StartRoutineIntent", "'request.intent' must be an object"),
     ("request.intent.name", None, "needs 'request.intent.name'"),
     ("request.timestamp", "yesterday-ish", "'request.timestamp' must be an ISO 8601 time"),

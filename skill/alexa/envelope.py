@@ -31,7 +31,9 @@ REQUIRED = (
     ("context.System.application", dict),
     ("context.System.application.applicationId", str),
 )
-OPTIONAL_OBJECTS = ("session", "session.attributes", "request.intent")
+# Session attributes are not among them: whatever shape they come in, the conversation keeps
+# only the keys it knows (coach/state.py: clean_attributes).
+OPTIONAL_OBJECTS = ("session", "request.intent")
 JSON_TYPES = {str: "a string", dict: "an object"}
 # Alexa's envelopes nest about ten levels (a screen's component tree a few more). Far deeper
 # JSON is never Alexa's, and would exhaust Python's recursion limit somewhere downstream.
