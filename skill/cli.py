@@ -8,6 +8,7 @@ import logging
 import sys
 from pathlib import Path
 
+from . import logs
 from .content.loader import ContentError, check_content, display_path
 from .settings import PORTS, WORKERS, Settings, SettingsError, bundled, parse_host, parse_whole
 from .store.database import StoreError, open_database
@@ -171,8 +172,7 @@ def run_serve(args: argparse.Namespace, settings: Settings) -> int:
     from .app import create_app
     from .server import THREADS, serve
 
-    logging.basicConfig(level=settings.log_level,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    handler = logs.configure(settings.log_level)
     if not settings.verify:
         print(DEV_MODE_BANNER, file=sys.stderr)
     if not settings.skill_ids:
@@ -186,5 +186,6 @@ def run_serve(args: argparse.Namespace, settings: Settings) -> int:
     routines = len(app.extensions["stretch_coach"]["catalog"])
     log.info("serving %d routines on http://%s:%d with %d workers of %d threads",
              routines, args.host, args.port, args.workers, THREADS)
+    handler.flush_now()  # or each worker would write the master's lines again
     serve(app, args.host, args.port, args.workers, settings.log_level)
     return 0

@@ -13,7 +13,7 @@ from ask_sdk_core.dispatch_components import (
     AbstractRequestInterceptor,
 )
 from ask_sdk_core.handler_input import HandlerInput
-from ask_sdk_core.utils import is_intent_name, is_request_type
+from ask_sdk_core.utils import is_request_type
 from ask_sdk_model import Response
 
 from ..coach.conversation import Coach
@@ -26,7 +26,7 @@ from ..untrusted import shown, token
 from ..voice.speech import Speech
 from . import intents
 from .display import show
-from .inputs import STATE, request_id, starts_session, state_of
+from .inputs import STATE, asks_for, request_id, starts_session, state_of
 from .memory import Memory
 from .slots import concern_slot, number_slot, routine_slot
 
@@ -128,7 +128,7 @@ class IntentHandler(CoachHandler):
         self.event = event
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
-        return is_intent_name(self.intent)(handler_input)
+        return asks_for(handler_input, self.intent)
 
     def reply(self, handler_input: HandlerInput, state: State) -> Reply:
         return self.event(self.coach, state)
@@ -136,7 +136,7 @@ class IntentHandler(CoachHandler):
 
 class StartRoutineHandler(CoachHandler):
     def can_handle(self, handler_input: HandlerInput) -> bool:
-        return is_intent_name(intents.START_ROUTINE)(handler_input)
+        return asks_for(handler_input, intents.START_ROUTINE)
 
     def reply(self, handler_input: HandlerInput, state: State) -> Reply:
         routine, heard = routine_slot(handler_input, self.coach.catalog)
@@ -145,7 +145,7 @@ class StartRoutineHandler(CoachHandler):
 
 class HowLongHandler(CoachHandler):
     def can_handle(self, handler_input: HandlerInput) -> bool:
-        return is_intent_name(intents.HOW_LONG)(handler_input)
+        return asks_for(handler_input, intents.HOW_LONG)
 
     def reply(self, handler_input: HandlerInput, state: State) -> Reply:
         routine, _ = routine_slot(handler_input, self.coach.catalog)
@@ -154,7 +154,7 @@ class HowLongHandler(CoachHandler):
 
 class GoToStepHandler(CoachHandler):
     def can_handle(self, handler_input: HandlerInput) -> bool:
-        return is_intent_name(intents.GO_TO_STEP)(handler_input)
+        return asks_for(handler_input, intents.GO_TO_STEP)
 
     def reply(self, handler_input: HandlerInput, state: State) -> Reply:
         return self.coach.go_to(state, number_slot(handler_input))
@@ -164,7 +164,7 @@ class ConcernHandler(CoachHandler):
     """ "What helps with knee pain after running?", "I have cramps at night"."""
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
-        return is_intent_name(intents.CONCERN)(handler_input)
+        return asks_for(handler_input, intents.CONCERN)
 
     def reply(self, handler_input: HandlerInput, state: State) -> Reply:
         concern, heard = concern_slot(handler_input, self.coach.catalog)
@@ -175,7 +175,7 @@ class ResumeHandler(CoachHandler):
     """Resume what this session has, else what was saved (the one-shot "ask ... to resume")."""
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
-        return is_intent_name(intents.RESUME)(handler_input)
+        return asks_for(handler_input, intents.RESUME)
 
     def reply(self, handler_input: HandlerInput, state: State) -> Reply:
         in_session = state.place or state.offer
@@ -185,7 +185,7 @@ class ResumeHandler(CoachHandler):
 
 class ProgressHandler(CoachHandler):
     def can_handle(self, handler_input: HandlerInput) -> bool:
-        return is_intent_name(intents.PROGRESS)(handler_input)
+        return asks_for(handler_input, intents.PROGRESS)
 
     def reply(self, handler_input: HandlerInput, state: State) -> Reply:
         return self.coach.progress(state, self.memory.progress(handler_input))
@@ -267,17 +267,18 @@ class ApologyHandler(AbstractExceptionHandler):
 
 
 # Intents answered by a single Coach event; anything needing the request has its own class.
+# The SDK asks handlers in turn: what people say most in a routine comes first.
 EVENTS: dict[str, Event] = {
-    intents.LIST_ROUTINES: Coach.list_routines,
     intents.NEXT: Coach.next,
-    intents.PREVIOUS: Coach.previous,
     intents.REPEAT: Coach.repeat,
+    intents.PREVIOUS: Coach.previous,
+    intents.YES: Coach.yes,
+    intents.LIST_ROUTINES: Coach.list_routines,
     intents.START_OVER: Coach.start_over,
     intents.PAUSE: Coach.pause,
     intents.HELP: Coach.help,
     intents.STOP: Coach.stop,
     intents.CANCEL: Coach.stop,
-    intents.YES: Coach.yes,
     intents.NO: Coach.no,
     intents.NAVIGATE_HOME: Coach.home,
     intents.FALLBACK: Coach.fallback,

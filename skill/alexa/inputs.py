@@ -24,3 +24,10 @@ def starts_session(handler_input: HandlerInput) -> bool:
     """The first request of a session (or one outside any session, like a one-shot)."""
     session = handler_input.request_envelope.session
     return session is None or bool(session.new)
+
+
+def asks_for(handler_input: HandlerInput, intent: str) -> bool:
+    """Whether the request is an IntentRequest for `intent` (what ask_sdk_core's is_intent_name
+    predicate checks, without building a closure for each handler each request)."""
+    request = handler_input.request_envelope.request
+    return request.object_type == "IntentRequest" and request.intent.name == intent

@@ -100,16 +100,19 @@ class Memory:
                       sorted(changes.to_attributes()), error)
 
     def changes(self, handler_input: HandlerInput, before: State, reply: Reply) -> Changes:
-        now = int(self.clock().timestamp())
         effects = reply.effects
         if Effect.FORGET_PERSON in effects:
             return Changes(forget=True)
         cache = handler_input.attributes_manager.request_attributes
         place = reply.state.place
+        moved = place is not None and _step(place) != _step(before.place)
+        if not (effects or moved or cache.get(STALE_PLACE) or ZONE_ASKED in cache):
+            return Changes()  # the commonest request: nothing to remember
+        now = int(self.clock().timestamp())
         bookmark: Bookmark | str | None = None
         if effects & {Effect.FINISHED, Effect.FORGET_PLACE}:
             bookmark = Changes.CLEAR
-        elif place and _step(place) != _step(before.place):
+        elif moved:
             bookmark = Bookmark(place.routine.id, place.step, now)
         elif cache.get(STALE_PLACE):
             bookmark = Changes.CLEAR

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import timedelta, tzinfo
 
-from ask_sdk_core.skill import CustomSkill
 from ask_sdk_core.skill_builder import CustomSkillBuilder
 
 from ..clock import Clock, utc_now
@@ -29,31 +28,31 @@ from .handlers import (
     Voice,
 )
 from .memory import Memory
+from .runtime import Skill
 from .serializer import QuickSerializer
-from .time_zone import DeadlineApiClient
 
 
 def build_skill(catalog: Catalog, database: Database, *, resume_window: timedelta,
-                default_zone: tzinfo, clock: Clock = utc_now) -> CustomSkill:
+                default_zone: tzinfo, clock: Clock = utc_now) -> Skill:
     """The skill for `catalog`, remembering people in `database`."""
     speech = Speech(catalog)
     coach = Coach(catalog, speech.part_count)
     adapter = SqlPersistenceAdapter(database, lambda: clock().timestamp())
     memory = Memory(catalog, adapter, clock, resume_window, default_zone)
     voice = Voice(coach, speech, Screens(catalog, speech), memory)
-    builder = CustomSkillBuilder(persistence_adapter=adapter, api_client=DeadlineApiClient())
+    builder = CustomSkillBuilder(persistence_adapter=adapter)
     builder.add_global_request_interceptor(ButtonInterceptor())
     builder.add_global_request_interceptor(StateInterceptor(catalog, speech, memory))
+    for intent, event in EVENTS.items():
+        builder.add_request_handler(IntentHandler(voice, intent, event))
     builder.add_request_handler(LaunchHandler(voice))
     for handler in SLOTTED_HANDLERS.values():
         builder.add_request_handler(handler(voice))
-    for intent, event in EVENTS.items():
-        builder.add_request_handler(IntentHandler(voice, intent, event))
     builder.add_request_handler(UnknownIntentHandler(voice))
     builder.add_request_handler(SkillDisabledHandler())
     builder.add_request_handler(SessionEndedHandler())
     builder.add_request_handler(OtherRequestHandler())
     builder.add_exception_handler(ApologyHandler(coach, speech))
-    skill = builder.create()
+    skill = Skill(skill_configuration=builder.skill_configuration)
     skill.serializer = QuickSerializer()
     return skill

@@ -12,7 +12,14 @@ import urllib.request
 from zoneinfo import ZoneInfo
 
 from ask_sdk_core.handler_input import HandlerInput
-from ask_sdk_model.services import ApiClient, ApiClientRequest, ApiClientResponse
+from ask_sdk_core.serialize import DefaultSerializer
+from ask_sdk_model.services import (
+    ApiClient,
+    ApiClientRequest,
+    ApiClientResponse,
+    ApiConfiguration,
+    ServiceClientFactory,
+)
 
 from ..settings import SettingsError, parse_time_zone
 
@@ -49,12 +56,21 @@ class _NoRedirects(urllib.request.HTTPRedirectHandler):
         return None
 
 
+# Alexa's serializer for the answer ("America/Los_Angeles" is a JSON string), and the client.
+SERIALIZER = DefaultSerializer()
+API_CLIENT = DeadlineApiClient()
+
+
 def device_time_zone(handler_input: HandlerInput) -> str | None:
     """The IANA zone of the device the request came from, or None if Alexa can't say."""
-    device = handler_input.request_envelope.context.system.device
-    factory = handler_input.service_client_factory
-    if factory is None or device is None or not device.device_id:
+    system = handler_input.request_envelope.context.system
+    device = system.device
+    if device is None or not device.device_id or not system.api_endpoint:
         return None
+    # The SDK's own service client, built here rather than on every request (runtime.py).
+    factory = ServiceClientFactory(ApiConfiguration(
+        serializer=SERIALIZER, api_client=API_CLIENT,
+        authorization_value=system.api_access_token, api_endpoint=system.api_endpoint))
     try:
         zone = factory.get_ups_service().get_system_time_zone(device.device_id)
     except Exception as error:  # ServiceException, a timeout, a garbled answer: all "unknown"

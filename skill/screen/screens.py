@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable
+from functools import lru_cache
 
 from ..alexa import intents
 from ..coach.progress import Progress
@@ -19,6 +20,7 @@ from ..content.catalog import Catalog
 from ..content.routines import Kind, Routine
 from ..voice import ssml
 from ..voice.speech import Speech
+from ..voice.steps import CACHED_PLACES
 from .views import Choice, CompletionView, Countdown, MenuView, MessageView, StepView, View
 
 MENU_LINES = ("menu", "menu_full")
@@ -41,6 +43,7 @@ class Screens:
         self.catalog = catalog
         self.speech = speech
         self.phrases = speech.phrases
+        self._cards = lru_cache(maxsize=CACHED_PLACES)(self._card)
 
     def view(self, reply: Reply, progress: Callable[[], Progress] | None = None) -> View:
         """What a screen shows for `reply`; `progress` is asked only at a routine's end."""
@@ -58,9 +61,10 @@ class Screens:
     def card(self, reply: Reply) -> tuple[str, str] | None:
         """A card's title and text for the Alexa app, for a reply that speaks a step."""
         step = next((line for line in reply.lines if line.key == "step"), None)
-        if step is None:
-            return None
-        place = step.place
+        return self._cards(step.place.routine.id, step.place.step) if step else None
+
+    def _card(self, routine_id: str, step: int) -> tuple[str, str]:
+        place = Place(self.catalog.get(routine_id), step)
         return (f"{place.routine.name}: {self._position(place)}",
                 "\n".join(place.routine.steps[index].say for index in place.steps))
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import posixpath
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 from ..untrusted import shown
@@ -15,6 +16,9 @@ PORT = 443
 PATH_PREFIX = "/echo.api/"
 
 
+# Every real request names the same few URLs (Amazon's current chain, and the next one when it
+# rotates); remembering the verdict on them saves parsing each time. Refusals are not kept.
+@lru_cache(maxsize=64)
 def check_cert_url(url: str) -> str:
     """The URL's normalised path if `url` may name Alexa's chain; VerificationError if not.
 

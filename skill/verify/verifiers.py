@@ -20,6 +20,8 @@ from .errors import VerificationError
 
 CERT_URL_HEADER = "SignatureCertChainUrl"
 SIGNATURE_HEADER = "Signature-256"
+# Alexa's signature scheme: RSA PKCS#1 v1.5 over SHA-256.
+PKCS1V15, SHA256 = padding.PKCS1v15(), hashes.SHA256()
 # Amazon's tolerance for request.timestamp, either side of now.
 TIMESTAMP_TOLERANCE_SECONDS = 150
 
@@ -83,7 +85,7 @@ class SignatureVerifier:
             raise VerificationError(SIGNATURE_HEADER, "header is not base64") from None
         key = self.chains.key_for(check_cert_url(url), self.clock())
         try:
-            key.public_key.verify(signature, body, padding.PKCS1v15(), hashes.SHA256())
+            key.public_key.verify(signature, body, PKCS1V15, SHA256)
         except InvalidSignature:
             raise VerificationError(SIGNATURE_HEADER, "does not match the request body") from None
 

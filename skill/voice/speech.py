@@ -42,6 +42,7 @@ class Speech:
                                 "longest": self._minutes(lengths[-1])}
         self._place_params = lru_cache(maxsize=CACHED_PLACES)(self._routine_params)
         self._intros = lru_cache(maxsize=CACHED_PLACES)(self._intro)
+        self._questions = lru_cache(maxsize=CACHED_PLACES)(self._question)
 
     def part_count(self, place: Place) -> int:
         return self.steps.part_count(place)
@@ -52,10 +53,16 @@ class Speech:
         speech = ssml.join(*(self._line(line, pace) for line in reply.lines))
         if reply.ask is None:
             return ssml.speak(speech), None
-        params = self._params(_subject(reply.state), 0, pace)
-        question = ssml.text(self.phrases(f"ask.{reply.ask}", **params))
-        reprompt = ssml.text(self.phrases(f"reprompt.{reply.ask}", **params))
-        return ssml.speak(ssml.join(speech, question)), ssml.speak(reprompt)
+        subject = _subject(reply.state)
+        question, reprompt = self._questions(reply.ask, subject.id if subject else None, pace)
+        return ssml.speak(ssml.join(speech, question)), reprompt
+
+    def _question(self, ask: Question, routine_id: str | None,
+                  pace: timing.Pace) -> tuple[str, str]:
+        """The question's SSML and the whole reprompt's, about a routine (worked out once)."""
+        params = self._params(self.catalog.get(routine_id) if routine_id else None, 0, pace)
+        return (ssml.text(self.phrases(f"ask.{ask}", **params)),
+                ssml.speak(ssml.text(self.phrases(f"reprompt.{ask}", **params))))
 
     def line(self, line: Line, pace: timing.Pace) -> str:
         """The SSML of one line (inside <speak>), at `pace`."""
