@@ -15,6 +15,7 @@ from cryptography.x509.verification import DNSName, PolicyBuilder, Store
 
 from ..untrusted import clip, shown
 from .errors import VerificationError
+from .pkcs1 import Pkcs1Sha256Key
 
 CHECK = "certificate chain"
 SIGNING_NAME = "echo-api.amazon.com"
@@ -33,7 +34,7 @@ def load_roots(pem_file: Path | None = None) -> Store:
 class SigningKey:
     """A validated chain, reduced to what a request needs: the key and its window."""
 
-    public_key: RSAPublicKey
+    public_key: Pkcs1Sha256Key
     not_before: datetime
     not_after: datetime
 
@@ -72,7 +73,11 @@ class ChainValidator:
         key = signing.public_key()
         if not isinstance(key, RSAPublicKey):
             raise VerificationError(CHECK, "signing certificate does not hold an RSA key")
-        return SigningKey(key, max(c.not_valid_before_utc for c in chain),
+        try:
+            checker = Pkcs1Sha256Key(key)
+        except ValueError as error:
+            raise VerificationError(CHECK, str(error)) from None
+        return SigningKey(checker, max(c.not_valid_before_utc for c in chain),
                           min(c.not_valid_after_utc for c in chain))
 
 
