@@ -37,7 +37,7 @@ from statistics import median
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.throughput import BODY, free_port, load  # noqa: E402
+from bench.loopback import BODY, free_port, load  # noqa: E402
 
 SETUPS = ("old", "new")
 STALL_LIMIT = 15.0  # seconds to wait for an answer before calling the server stalled

@@ -42,6 +42,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.loopback import free_port  # noqa: E402
 from skill.alexa import intents  # noqa: E402
 from skill.simulator.envelopes import (  # noqa: E402
     Device,
@@ -424,12 +425,6 @@ def main() -> int:
     print("\nall criteria hold: no 5xx, every valid request 200 within 8 s, memory flat, "
           "no traceback, clean stop")
     return 0
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def platform() -> str:

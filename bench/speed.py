@@ -28,7 +28,6 @@ import os
 import re
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -46,6 +45,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.loopback import free_port  # noqa: E402
 from skill.alexa import intents  # noqa: E402
 from skill.simulator.envelopes import Device, intent_request  # noqa: E402
 from tests import pg_cluster  # noqa: E402
@@ -135,12 +135,6 @@ class Requests:
 
 
 # Servers.
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
 
 @dataclass
 class Server:

@@ -1,0 +1,45 @@
+"""What the benchmarks share: a free port on loopback and a plain load of real IntentRequests."""
+
+from __future__ import annotations
+
+import http.client
+import json
+import multiprocessing
+import socket
+import time
+from pathlib import Path
+
+BODY = (Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "intent_request.json"
+        ).read_bytes()
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _client(port: int, seconds: float, counts) -> None:
+    done, deadline = 0, time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        connection.request("POST", "/", BODY, {"Content-Type": "application/json"})
+        response = connection.getresponse()
+        json.loads(response.read())
+        assert response.status == 200
+        connection.close()
+        done += 1
+    counts.put(done)
+
+
+def load(port: int, seconds: float, clients: int) -> float:
+    """Requests a second that `clients` processes get, each posting BODY on fresh connections."""
+    counts = multiprocessing.Queue()
+    workers = [multiprocessing.Process(target=_client, args=(port, seconds, counts))
+               for _ in range(clients)]
+    for worker in workers:
+        worker.start()
+    total = sum(counts.get() for _ in workers)
+    for worker in workers:
+        worker.join()
+    return total / seconds
