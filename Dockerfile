@@ -16,13 +16,17 @@ COPY interaction_model interaction_model
 RUN --mount=type=secret,id=pip-ca \
     if [ -s /run/secrets/pip-ca ]; then export PIP_CERT=/run/secrets/pip-ca; fi \
     && python3 -m venv /opt/pip \
-    && /opt/pip/bin/pip wheel --no-cache-dir --disable-pip-version-check --wheel-dir /wheels .
+    && /opt/pip/bin/pip wheel --no-cache-dir --disable-pip-version-check --wheel-dir /wheels . \
+    && sha256sum /wheels/*.whl > /wheels.sha256
 
 FROM ${BASE_IMAGE}
 RUN groupadd --system --gid 10001 coach \
     && useradd --system --uid 10001 --gid coach --no-create-home --home-dir /nonexistent \
         --shell /usr/sbin/nologin coach \
     && mkdir /data && chown coach:coach /data
+# Podman's build cache does not look into a bind mount from another stage, so without this copy
+# (which changes whenever a wheel does) a rebuild would keep installing the first wheels it saw.
+COPY --from=build /wheels.sha256 /opt/stretch-coach.wheels.sha256
 # Installed from the wheels alone; pip and setuptools leave again, nothing installs at run time.
 RUN --mount=type=bind,from=build,source=/wheels,target=/wheels \
     python3 -m venv /opt/stretch-coach \

@@ -5,18 +5,13 @@ from __future__ import annotations
 import http.client
 import json
 import multiprocessing
-import socket
 import time
 from pathlib import Path
 
+from tests.helpers import free_port  # noqa: F401  (the benchmarks' one way to a port)
+
 BODY = (Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "intent_request.json"
         ).read_bytes()
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _client(port: int, seconds: float, counts) -> None:

@@ -29,6 +29,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from skill.alexa import intents  # noqa: E402
+from skill.content.loader import load_catalog  # noqa: E402
 from skill.simulator.envelopes import Device  # noqa: E402
 from tests.helpers import Person, free_port  # noqa: E402
 from tests.pki import NOW, SKILL_ID, AlexaLikePKI, signed  # noqa: E402
@@ -40,7 +41,7 @@ STAND_INS = {"postgres": "localhost/stretch-coach-postgres:check",
              "caddy": "localhost/stretch-coach-caddy:check"}
 CONTAINER = VOLUME = PROJECT = "stretch-coach-check"
 PROJECT_LABEL = f"com.docker.compose.project={PROJECT}"
-ROUTINES = len(list((ROOT / "routines").glob("*.yaml")))
+ROUTINES = len(load_catalog([ROOT / "routines"]))
 # Podman settings that work without systemd (this machine); a CONTAINERS_CONF of yours wins.
 ENV = {**os.environ,
        "CONTAINERS_CONF": os.environ.get("CONTAINERS_CONF", str(DEPLOY / "containers.conf"))}
@@ -210,6 +211,30 @@ def describe_image() -> None:
                             f"command -v {tool}"), f"no {tool} in the image")
     expect(not succeeds("run", "--rm", "--entrypoint", "python", IMAGE, "-c", "import pip"),
            "no pip beside the skill: nothing installs at run time")
+    inside = podman("run", "--rm", "--entrypoint", "python", IMAGE, "-c",
+                    DIGEST + "import skill\nprint(digest(Path(skill.__file__).parent))")
+    expect(inside == source_digest(ROOT / "skill"),
+           "the image holds this checkout's code, not an earlier build's")
+
+
+# A digest of a package's Python sources, as code: run in the image on its installed copy, and
+# here on the checkout's.
+DIGEST = """import hashlib
+from pathlib import Path
+def digest(root):
+    paths = sorted(path.relative_to(root).as_posix() for path in root.rglob("*.py")
+                   if "node_modules" not in path.parts)
+    whole = hashlib.sha256()
+    for path in paths:
+        whole.update(path.encode() + b"\\0" + (root / path).read_bytes())
+    return whole.hexdigest()
+"""
+
+
+def source_digest(package: Path) -> str:
+    namespace: dict = {}
+    exec(DIGEST, namespace)  # the very code the image runs
+    return namespace["digest"](package)
 
 
 # Talking to the skill.
@@ -258,7 +283,7 @@ def converse(url: str, pki: AlexaLikePKI, context: ssl.SSLContext | None = None)
     person = Person(alexa(url, pki, context), Device(application_id=SKILL_ID))
     turn = person.launch()
     expect(turn.status == 200 and turn.speech.startswith("Welcome to Stretch Coach."),
-           f"signed LaunchRequest: {turn.speech[:45]!r}...")
+           f"signed LaunchRequest: {turn.status} {turn.speech[:45] or turn.body.get('error')!r}")
     turn = person.start("the butterfly", "butterfly-stretch")
     expect(turn.status == 200 and "Step 1 of 2" in turn.speech,
            f"StartRoutineIntent in that session: {turn.speech[:45]!r}...")
