@@ -302,11 +302,11 @@ def test_the_validator_reports_what_is_wrong():
 
 
 def test_the_countdown_runs_in_amazons_web_renderer():
-    """Optional (the preview's tools): the document keeps time by itself once rendered."""
+    """The document keeps time by itself once rendered (needs the preview's tools)."""
     chromium = os.environ.get("CHROMIUM", "/usr/bin/chromium")
     node = shutil.which("node")
     if not (node and Path(chromium).exists() and (PREVIEW / "node_modules").is_dir()):
-        pytest.skip("the preview needs Chromium and npm ci --prefix skill/screen/preview")
+        needs_tool("the preview needs Chromium and npm ci --prefix skill/screen/preview")
     view = a_step(Countdown("Get into position", 500, 1), Countdown("Hold", 2000, 2))
     given = json.dumps([{"name": "timeline", "directive": render(view, NEWEST)}])
     # Each moment is well before the next change on screen: it can only be seen late.
