@@ -37,7 +37,7 @@ from statistics import median
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.loopback import BODY, free_port, load  # noqa: E402
+from bench.measure import BODY, free_port, load, per_call  # noqa: E402
 
 SETUPS = ("old", "new")
 STALL_LIMIT = 15.0  # seconds to wait for an answer before calling the server stalled
@@ -172,7 +172,6 @@ def log_line_costs(repeats: int = 5000) -> tuple[float, float]:
     """Seconds a request's log line costs in-process: gunicorn's access log (the old setup)
     and the app's own line (the new), both formatted and written to /dev/null."""
     import datetime
-    import statistics
     from types import SimpleNamespace
 
     from gunicorn.config import Config
@@ -198,17 +197,8 @@ def log_line_costs(repeats: int = 5000) -> tuple[float, float]:
     took = datetime.timedelta(microseconds=1200)
     data = json.loads(BODY)
 
-    def per_call(function) -> float:
-        batches = []
-        for _ in range(5):
-            started = time.perf_counter()
-            for _ in range(repeats):
-                function()
-            batches.append((time.perf_counter() - started) / repeats)
-        return statistics.median(batches)
-
-    old = per_call(lambda: access.access(response, request, environ, took))
-    new = per_call(lambda: log_request(200, 0.0012, data, None))
+    old = per_call(lambda: access.access(response, request, environ, took), repeats)
+    new = per_call(lambda: log_request(200, 0.0012, data, None), repeats)
     return old, new
 
 

@@ -42,7 +42,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.loopback import free_port  # noqa: E402
+from bench.measure import free_port  # noqa: E402
 from skill.alexa import intents  # noqa: E402
 from skill.simulator.envelopes import (  # noqa: E402
     Device,

@@ -12,33 +12,20 @@ from __future__ import annotations
 
 import argparse
 import itertools
-import statistics
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.measure import per_call  # noqa: E402
 from skill.app import create_app  # noqa: E402
 from skill.settings import DatabaseUrl, Settings  # noqa: E402
 from skill.verify.chain import ChainValidator, load_roots  # noqa: E402
 from skill.verify.chain_cache import ChainCache  # noqa: E402
 from skill.verify.verifiers import SignatureVerifier, utc_now  # noqa: E402
 from tests.pki import NOW, AlexaLikePKI, body_for, signed, verified_settings  # noqa: E402
-
-
-def per_call(function, repeats: int) -> float:
-    """Median seconds per call over 5 batches of `repeats` calls."""
-    function()
-    batches = []
-    for _ in range(5):
-        started = time.perf_counter()
-        for _ in range(repeats):
-            function()
-        batches.append((time.perf_counter() - started) / repeats)
-    return statistics.median(batches)
 
 
 def main() -> None:

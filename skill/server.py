@@ -171,6 +171,7 @@ class BoundedThreadWorker(ThreadWorker):
             client.sendall(_json_error(status, message))
 
 
+BAD_CHUNKS = (400, "the request body's chunked encoding is malformed")
 CLIENT_ERRORS: dict[type, tuple[int, str]] = {
     errors.InvalidRequestLine: (400, "the request line is not valid HTTP"),
     errors.InvalidRequestMethod: (400, "the request method is not valid"),
@@ -179,9 +180,9 @@ CLIENT_ERRORS: dict[type, tuple[int, str]] = {
     errors.InvalidHeaderName: (400, "a request header name is malformed"),
     errors.ObsoleteFolding: (400, "a request header is folded over lines"),
     errors.UnsupportedTransferCoding: (400, "the only Transfer-Encoding accepted is chunked"),
-    errors.InvalidChunkSize: (400, "the request body's chunked encoding is malformed"),
-    errors.ChunkMissingTerminator: (400, "the request body's chunked encoding is malformed"),
-    errors.InvalidChunkExtension: (400, "the request body's chunked encoding is malformed"),
+    errors.InvalidChunkSize: BAD_CHUNKS,
+    errors.ChunkMissingTerminator: BAD_CHUNKS,
+    errors.InvalidChunkExtension: BAD_CHUNKS,
     errors.LimitRequestLine: (414, "the request line is too long"),
     errors.LimitRequestHeaders: (431, "the request headers are too many or too large"),
     errors.ExpectationFailed: (417, "the only expectation accepted is 100-continue"),

@@ -157,9 +157,13 @@ def _concern_problems(routines: list[tuple[Path, Routine]],
     return problems
 
 
-class _ConcernsReader:
-    """Reads concerns.yaml: concern ids, each with its name, synonyms and whether it is for a
-    doctor."""
+# What _FileReader.yaml() gives for a file it could not read (the problem already recorded).
+_UNREAD = object()
+
+
+class _FileReader:
+    """Reading one content file: its name as shown, and every problem found in it collected
+    rather than stopping at the first."""
 
     def __init__(self, file: Path):
         self.file = file
@@ -169,11 +173,22 @@ class _ConcernsReader:
     def fail(self, field: str, message: str) -> None:
         self.problems.append(Problem(self.shown, field, message))
 
-    def read(self) -> list[Concern]:
+    def yaml(self) -> Any:
+        """The file's parsed YAML, or _UNREAD if it cannot be read."""
         try:
-            data = read_yaml(self.file)
+            return read_yaml(self.file)
         except YamlFileError as error:
             self.fail("", str(error))
+            return _UNREAD
+
+
+class _ConcernsReader(_FileReader):
+    """Reads concerns.yaml: concern ids, each with its name, synonyms and whether it is for a
+    doctor."""
+
+    def read(self) -> list[Concern]:
+        data = self.yaml()
+        if data is _UNREAD:
             return []
         if not isinstance(data, dict) or not data:
             self.fail("", f"expected a mapping of concern ids to concerns, got {shown(data)}")
@@ -189,22 +204,12 @@ class _ConcernsReader:
         return [] if self.problems else concerns
 
 
-class _RoutineReader:
-    """Reads one routine file, collecting every problem rather than stopping at the first."""
-
-    def __init__(self, file: Path):
-        self.file = file
-        self.shown = display_path(file)
-        self.problems: list[Problem] = []
-
-    def fail(self, field: str, message: str) -> None:
-        self.problems.append(Problem(self.shown, field, message))
+class _RoutineReader(_FileReader):
+    """Reads one routine file."""
 
     def read(self) -> Routine | None:
-        try:
-            data = read_yaml(self.file)
-        except YamlFileError as error:
-            self.fail("", str(error))
+        data = self.yaml()
+        if data is _UNREAD:
             return None
         if data is None:
             self.fail("", "no routine in the file: it is empty, null or only comments")

@@ -1,10 +1,12 @@
-"""What the benchmarks share: a free port on loopback and a plain load of real IntentRequests."""
+"""How the benchmarks measure: a free port on loopback, a plain load of real IntentRequests,
+and the time one call takes."""
 
 from __future__ import annotations
 
 import http.client
 import json
 import multiprocessing
+import statistics
 import time
 from pathlib import Path
 
@@ -38,3 +40,15 @@ def load(port: int, seconds: float, clients: int) -> float:
     for worker in workers:
         worker.join()
     return total / seconds
+
+
+def per_call(function, repeats: int) -> float:
+    """Median seconds a call over 5 batches of `repeats` calls, after one to warm up."""
+    function()
+    batches = []
+    for _ in range(5):
+        started = time.perf_counter()
+        for _ in range(repeats):
+            function()
+        batches.append((time.perf_counter() - started) / repeats)
+    return statistics.median(batches)
