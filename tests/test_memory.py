@@ -451,3 +451,20 @@ def test_a_pace_is_remembered_from_one_session_to_the_next(someone):
     someone.launch()
     step = someone.start("spiral twist") and someone.say(intents.NEXT)
     assert "Get into position. [8 s]" in step.speech
+
+
+def test_a_full_sqlite_database_fails_its_writes_not_the_conversation(tmp_path):
+    app = create_app(Settings(routines=(ROUTINES,), verify=False, database=DatabaseUrl.parse(
+        f"sqlite:///{tmp_path}/full.sqlite3")))
+    database = app.extensions["stretch_coach"]["database"]
+    # Flask's test client answers in this thread, so on this very connection; SQLite ends a
+    # transaction itself when the disk is full.
+    connection = database._connection()  # noqa: SLF001
+    connection.execute("CREATE TABLE filler (x BLOB)")
+    pages = connection.execute("PRAGMA page_count").fetchone()[0]
+    connection.execute(f"PRAGMA max_page_count={pages}")
+    with pytest.raises(StoreError, match="full"), database.transaction(write=True) as tx:
+        tx.execute("INSERT INTO filler VALUES (randomblob(100000))")
+    for _ in range(30):  # new people, each a new row the full file cannot take
+        person = Person(client_sender(app.test_client()), Device())
+        assert person.launch().speech.startswith("Welcome to Stretch Coach.")

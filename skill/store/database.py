@@ -94,7 +94,11 @@ class SqliteDatabase(Database):
             yield Transaction(connection.cursor(), _same)
             connection.execute("COMMIT")
         except BaseException as error:
-            connection.execute("ROLLBACK")
+            # SQLite ends a transaction itself on some errors (a full disk, an I/O error), and
+            # a ROLLBACK then would raise in its turn.
+            if connection.in_transaction:
+                with contextlib.suppress(sqlite3.Error):
+                    connection.execute("ROLLBACK")
             if isinstance(error, sqlite3.Error):
                 raise StoreError(f"SQLite database {self.path}: {error}") from None
             raise
