@@ -185,3 +185,12 @@ def test_the_welcome_offers_at_most_five_choices(person):
     assert menu == ("I can coach you through 3 stretches, a massage and 5 sets of tips, or you "
                     f"can tell me what's bothering you. {WHAT}")
     assert len(turn.speech.split()) < 35
+
+
+def test_a_finished_routine_stays_finished_whatever_is_asked_after_it(person):
+    person.start("butterfly")
+    assert "all done" in person.say(intents.NEXT).speech
+    concern(person, "sore legs", "sore-legs")
+    person.say(intents.NO)
+    goodbye = person.say(intents.STOP).speech
+    assert "kept your place" not in goodbye and goodbye.startswith("Goodbye")

@@ -49,7 +49,8 @@ class Coach:
 
     def list_routines(self, state: State) -> Reply:
         """Every routine, grouped by kind (the welcome only sums them up)."""
-        tail = (about("menu_resume", state.place),) if state.place and not state.finished else ()
+        unfinished = state.place and not self._finished(state)
+        tail = (about("menu_resume", state.place),) if unfinished else ()
         return Reply((Line("menu_full"), *tail), Question.CHOOSE,
                      state.then(state.place, Question.CHOOSE))
 
@@ -66,7 +67,7 @@ class Coach:
         """About `routine` if named, else what is left of the current one, else the range."""
         if routine:
             line = Line("duration", routine)
-        elif state.finished:
+        elif self._finished(state):
             line = about("finished", state.place)
         elif state.place:
             line = about("remaining", state.place)
@@ -149,7 +150,7 @@ class Coach:
         """The place is already remembered: say how to come back, and end the session."""
         if not state.place:
             return self._no_routine(state)
-        if state.finished:
+        if self._finished(state):
             return self.stop(state)
         return Reply((about("paused", state.place), Line("come_back")), None, state.then())
 
@@ -158,7 +159,7 @@ class Coach:
         place = state.place or state.offer or history.saved
         if place is None:
             return self._menu(state.then(), Line("nothing_to_resume"))
-        if state.place and state.finished:
+        if self._finished(state):
             return self.list_routines(state)
         return self._speak(state, place, about("resuming", place))
 
@@ -245,7 +246,7 @@ class Coach:
     def help(self, state: State) -> Reply:
         if not state.place:
             return Reply((Line("help_menu"),), Question.CHOOSE, state.then(asked=Question.CHOOSE))
-        if state.finished:
+        if self._finished(state):
             return self._keep_place(state, about("help_finished", state.place))
         if state.asked == Question.STEP:
             return self._keep_place(state, about("help_step", state.place))
@@ -256,7 +257,7 @@ class Coach:
         return dataclasses.replace(help_reply, lines=(Line("not_understood"), *help_reply.lines))
 
     def stop(self, state: State) -> Reply:
-        if state.place and not state.finished:
+        if state.place and not self._finished(state):
             return Reply((about("saved", state.place), Line("goodbye")), None, state.then())
         return Reply((Line("goodbye"),), None, state.then())
 
@@ -275,6 +276,11 @@ class Coach:
             return Reply(lines, ask, state.then(place, ask))
         effects = frozenset({Effect.FINISHED}) if arrived else frozenset()
         return Reply((*lines, about("close", place)), ask, state.then(place, ask), effects)
+
+    def _finished(self, state: State) -> bool:
+        """Whether the routine at the state's place has been spoken to its end, whatever was
+        asked since (another routine, a suggestion, a settings change...)."""
+        return state.place is not None and self._question_at(state.place) is Question.ANOTHER
 
     def _question_at(self, place: Place) -> Question:
         """What is asked once `place` has been spoken: go on, carry on, or another routine."""

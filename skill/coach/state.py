@@ -91,11 +91,6 @@ class State:
     # How the person likes to be coached: kept for the whole session, and across sessions.
     pace: Pace = Pace()
 
-    @property
-    def finished(self) -> bool:
-        """The routine at `place` has been spoken to its end and another was offered."""
-        return self.place is not None and self.asked is Question.ANOTHER
-
     def then(self, place: Place | None = None, asked: Question | None = None,
              offer: Place | None = None, suggestion: Suggestion | None = None) -> State:
         """The state that follows: these, with the person's pace kept."""

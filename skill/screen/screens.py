@@ -52,7 +52,7 @@ class Screens:
             return self._step(reply, step, progress)
         if any(line.key in MENU_LINES for line in reply.lines):
             return self._menu()
-        if reply.state.finished:
+        if reply.ask is Question.ANOTHER and reply.state.place:  # the routine is over
             return self._completion(reply.state.place.routine, progress)
         title_key = "welcome_back" if reply.says("welcome_back") else "title"
         return MessageView(self.phrases(f"screen.titles.{title_key}"), self._words(reply),
