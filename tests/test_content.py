@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,7 @@ from skill.content.loader import (
     CONCERNS_FILE,
     ContentError,
     check_content,
+    display_path,
     load_catalog,
     routine_files,
 )
@@ -410,3 +412,23 @@ def test_a_field_added_to_the_table_is_read_by_the_validator_and_written_in_the_
         (30, 0, "Seconds to move into the next position.")
     assert Draft7Validator({"properties": {"transition": schema}}).is_valid({"transition": 12})
     assert not Draft7Validator({"properties": {"transition": schema}}).is_valid({"transition": 45})
+
+
+def test_routine_files_named_one_by_one_find_the_concerns_beside_them():
+    picked = [ROUTINES / "butterfly-stretch.yaml", ROUTINES / "concerns.yaml"]
+    catalog = load_catalog(picked)
+    assert [routine.id for routine in catalog] == ["butterfly-stretch"]
+    helped = {concern.id for concern in catalog.concerns if not concern.see_doctor}
+    assert helped == set(catalog.get("butterfly-stretch").helps_with)
+
+
+def test_in_a_whole_folder_every_concern_needs_a_routine(tmp_path):
+    folder = tmp_path / "routines"
+    shutil.copytree(ROUTINES, folder)
+    with (folder / "concerns.yaml").open("a") as concerns:
+        concerns.write("sore-elbows:\n  name: sore elbows\n  synonyms: [tennis elbow]\n")
+    assert problems_in(folder) == [
+        f"{display_path(folder / 'concerns.yaml')}: sore-elbows: no routine helps with it: name "
+        "it in a routine's helps_with, or mark it see_doctor"]
+    assert "sore-elbows" not in {c.id for c in load_catalog(
+        [folder / "butterfly-stretch.yaml"]).concerns}

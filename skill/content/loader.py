@@ -44,17 +44,17 @@ def routine_files(paths: Iterable[Path]) -> list[Path]:
     files: list[Path] = []
     for path in paths:
         if path.is_dir():
-            found = sorted([*path.glob("*.yaml"), *path.glob("*.yml")])
-            files.extend(file for file in found if file.name != CONCERNS_FILE)
+            files.extend(sorted([*path.glob("*.yaml"), *path.glob("*.yml")]))
         else:
             files.append(path)
-    return files
+    return [file for file in files if file.name != CONCERNS_FILE]
 
 
 def concern_files(paths: Iterable[Path]) -> list[Path]:
-    """The concerns.yaml of each folder in `paths` that has one."""
-    return [path / CONCERNS_FILE for path in paths
-            if path.is_dir() and (path / CONCERNS_FILE).exists()]
+    """The concerns.yaml beside the routines `paths` name: in each folder named, or in the
+    folder of each file named."""
+    folders = dict.fromkeys(path if path.is_dir() else path.parent for path in paths)
+    return [folder / CONCERNS_FILE for folder in folders if (folder / CONCERNS_FILE).exists()]
 
 
 def load_catalog(paths: Iterable[Path]) -> Catalog:
@@ -67,6 +67,7 @@ def load_catalog(paths: Iterable[Path]) -> Catalog:
 
 def check_content(paths: Iterable[Path]) -> tuple[Catalog, list[Problem]]:
     """The valid routines under `paths` and the problems found in the rest."""
+    paths = list(paths)
     files = routine_files(paths)
     problems: list[Problem] = []
     if not files:
@@ -85,9 +86,8 @@ def check_content(paths: Iterable[Path]) -> tuple[Catalog, list[Problem]]:
         if routine is not None:
             routines.append((file, routine))
     problems.extend(_clashes(routines))
-    problems.extend(_concern_problems(routines, concerns))
-    catalog = Catalog((routine for _, routine in routines),
-                      (concern for _, concern in concerns))
+    problems.extend(_concern_problems(routines, concerns, {p for p in paths if p.is_dir()}))
+    catalog = Catalog((routine for _, routine in routines), _reachable(concerns, routines))
     return catalog, problems
 
 
@@ -121,10 +121,10 @@ def _clashes(routines: list[tuple[Path, Routine]]) -> list[Problem]:
     return problems
 
 
-def _concern_problems(routines: list[tuple[Path, Routine]],
-                      concerns: list[tuple[Path, Concern]]) -> list[Problem]:
+def _concern_problems(routines: list[tuple[Path, Routine]], concerns: list[tuple[Path, Concern]],
+                      whole: set[Path]) -> list[Problem]:
     """Concerns named twice, routines helping with concerns nobody defined, and concerns no
-    routine helps with (unless they are for a doctor)."""
+    routine helps with (unless they are for a doctor) where the `whole` folder was loaded."""
     problems = []
     defined: dict[str, Path] = {}
     phrases: dict[str, str] = {}
@@ -150,11 +150,19 @@ def _concern_problems(routines: list[tuple[Path, Routine]],
                                         f"no concern {concern!r} in "
                                         f"{where or CONCERNS_FILE + ' (there is none)'}"))
     for file, concern in concerns:
-        if concern.id not in helped and not concern.see_doctor:
+        if concern.id not in helped and not concern.see_doctor and file.parent in whole:
             problems.append(Problem(display_path(file), concern.id,
                                     "no routine helps with it: name it in a routine's "
                                     "helps_with, or mark it see_doctor"))
     return problems
+
+
+def _reachable(concerns: list[tuple[Path, Concern]],
+               routines: list[tuple[Path, Routine]]) -> list[Concern]:
+    """The concerns a loaded routine helps with, or that are for a doctor: with routine files
+    picked one by one, the others have nothing to offer."""
+    helped = {concern for _, routine in routines for concern in routine.helps_with}
+    return [concern for _, concern in concerns if concern.id in helped or concern.see_doctor]
 
 
 # What _FileReader.yaml() gives for a file it could not read (the problem already recorded).
