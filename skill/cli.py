@@ -10,10 +10,13 @@ from pathlib import Path
 
 from . import logs
 from .content.loader import ContentError, check_content, display_path
+from .files import FileRefused, read_small_file
 from .settings import PORTS, WORKERS, Settings, SettingsError, bundled, parse_host, parse_whole
 from .store.database import StoreError, open_database
 
 log = logging.getLogger("skill")
+# A chat script is typed by hand; anything larger is not one.
+MAX_SCRIPT_BYTES = 1024 * 1024
 
 DEV_MODE_BANNER = """\
 ************************************************************************
@@ -23,20 +26,32 @@ DEV_MODE_BANNER = """\
 
 
 def main(argv: list[str] | None = None) -> int:
+    # Arguments first, so that --help and argument errors do not wait on the environment.
+    args = parser().parse_args(argv)
     try:
         settings = Settings.from_env()
     except SettingsError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
+    try:
+        return args.run(args, settings)
+    except StoreError as error:
+        print(f"error: the database {settings.database}: {error}",
+              file=sys.stderr)
+        return 1
+
+
+def parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m skill", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
 
     serve = commands.add_parser("serve", help="run the skill on gunicorn")
-    serve.add_argument("--host", type=_option(parse_host, "--host"), default=settings.host)
+    serve.add_argument("--host", type=_option(parse_host, "--host"),
+                       help="default: HOST, else 127.0.0.1")
     serve.add_argument("--port", type=_option(parse_whole, "--port", PORTS),
-                       default=settings.port)
+                       help="default: PORT, else 8080")
     serve.add_argument("--workers", type=_option(parse_whole, "--workers", WORKERS),
-                       default=settings.workers)
+                       help="default: WEB_CONCURRENCY, else 2")
     serve.set_defaults(run=run_serve)
 
     validate = commands.add_parser("validate", help="check routine files; non-zero if any is bad")
@@ -69,12 +84,15 @@ def main(argv: list[str] | None = None) -> int:
     schema.set_defaults(run=run_routine_schema)
 
     chat = commands.add_parser("chat", help="talk to the skill as the developer console does")
-    chat.add_argument("--url", help="a running skill (default: start one in-process, in "
-                                    "development mode)")
-    chat.add_argument("--script", type=Path, help="play the utterances in FILE, one a line")
+    chat.add_argument("--url", type=_http_url,
+                      help="a running skill (default: start one in-process, in development "
+                           "mode)")
+    chat.add_argument("--script", type=_script, metavar="FILE",
+                      help="play the utterances in FILE, one a line")
     chat.add_argument("--json", action="store_true", help="show each request and response")
     chat.add_argument("--realtime", action="store_true", help="wait out the silences")
-    chat.add_argument("--locale", default="en-US", help="the interaction model's locale")
+    chat.add_argument("--locale", default="en-US",
+                      help="the interaction model's locale (default: en-US)")
     chat.add_argument("--apl", action="store_true",
                       help="be a device with a screen, and show in text what it shows")
     chat.set_defaults(run=run_chat)
@@ -84,13 +102,7 @@ def main(argv: list[str] | None = None) -> int:
                           help="upgrade: create or upgrade the schema (serve does it too)")
     database.set_defaults(run=run_db)
 
-    args = parser.parse_args(argv)
-    try:
-        return args.run(args, settings)
-    except StoreError as error:
-        print(f"error: the database {settings.database}: {error}",
-              file=sys.stderr)
-        return 1
+    return parser
 
 
 def _option(parse, name: str, *args):
@@ -103,6 +115,21 @@ def _option(parse, name: str, *args):
             raise argparse.ArgumentTypeError(str(error)) from None
 
     return convert
+
+
+def _http_url(text: str) -> str:
+    if not text.startswith(("http://", "https://")):
+        raise argparse.ArgumentTypeError(f"expected an http:// or https:// URL, got {text!r}")
+    return text
+
+
+def _script(text: str) -> list[str]:
+    """The lines of a chat script, read as any file someone else names is read."""
+    try:
+        return read_small_file(Path(text), MAX_SCRIPT_BYTES, "script").decode(
+            "utf-8").splitlines()
+    except (FileRefused, UnicodeDecodeError) as error:
+        raise argparse.ArgumentTypeError(f"{text}: {error}") from None
 
 
 def run_validate(args: argparse.Namespace, settings: Settings) -> int:
@@ -140,6 +167,8 @@ def run_routine_schema(args: argparse.Namespace, settings: Settings) -> int:
     from .content.schema import schema_files
 
     folder = args.out or bundled("routines")
+    if not args.check:
+        folder.mkdir(parents=True, exist_ok=True)
     stale = []
     for name, text in schema_files().items():
         path = folder / name
@@ -178,6 +207,9 @@ def run_serve(args: argparse.Namespace, settings: Settings) -> int:
     if not settings.skill_ids:
         print("warning: ALEXA_SKILL_ID is not set, so requests for ANY skill id are accepted",
               file=sys.stderr)
+    host = args.host or settings.host
+    port = args.port or settings.port
+    workers = args.workers or settings.workers
     try:
         app = create_app(settings)
     except ContentError as error:
@@ -185,7 +217,7 @@ def run_serve(args: argparse.Namespace, settings: Settings) -> int:
         return 1
     routines = len(app.extensions["stretch_coach"]["catalog"])
     log.info("serving %d routines on http://%s:%d with %d workers of %d threads",
-             routines, args.host, args.port, args.workers, THREADS)
+             routines, host, port, workers, THREADS)
     handler.flush_now()  # or each worker would write the master's lines again
-    serve(app, args.host, args.port, args.workers, settings.log_level)
+    serve(app, host, port, workers, settings.log_level)
     return 0

@@ -176,3 +176,18 @@ def test_an_unreachable_url_is_a_clear_error(tmp_path):
                  str(script(tmp_path, "open stretch coach")))
     assert result.returncode == 2
     assert result.stderr.startswith("error: cannot reach the skill at http://127.0.0.1:9/")
+
+
+@pytest.mark.parametrize(("arguments", "said"), [
+    (["--script", "{missing}"], "argument --script: {missing}: cannot read the file"),
+    (["--script", "{folder}"], "argument --script: {folder}: not a regular file (a folder)"),
+    (["--url", "localhost:8080"], "argument --url: expected an http:// or https:// URL"),
+    (["--locale", "fr-FR", "--script", "{script}"],
+     "error: --locale: the skill speaks en-US, en-GB, en-CA, en-AU, en-IN, not 'fr-FR'"),
+])
+def test_a_bad_argument_is_one_line_not_a_traceback(tmp_path, arguments, said):
+    places = {"missing": tmp_path / "missing.txt", "folder": tmp_path,
+              "script": script(tmp_path, "open stretch coach")}
+    result = run("chat", *(argument.format(**places) for argument in arguments))
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert said.format(**places) in result.stderr.splitlines()[-1]

@@ -75,3 +75,14 @@ def test_serve_verifies_by_default(pki):
     assert "DEVELOPMENT MODE" not in stderr
     assert "ALEXA_SKILL_ID is not set, so requests for ANY skill id are accepted" in stderr
     assert "request rejected: SignatureCertChainUrl: header is missing" in stderr
+
+
+def test_help_does_not_wait_on_the_environment():
+    result = run("--help", env={"PORT": "abc"})
+    assert result.returncode == 0 and "usage: python -m skill" in result.stdout
+
+
+def test_routine_schema_makes_the_folder_it_is_given(tmp_path):
+    result = run("routine-schema", "--out", str(tmp_path / "new" / "folder"))
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "new" / "folder" / "routine.schema.json").is_file()

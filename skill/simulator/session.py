@@ -6,7 +6,6 @@ import contextlib
 import json
 import sys
 from collections.abc import Iterator
-from pathlib import Path
 
 from ..content.loader import ContentError
 from ..model.definitions import load_definitions
@@ -25,14 +24,19 @@ BANNER = ("Stretch Coach simulator: talking to {url}{mode}.\n"
           "Type what you would say, e.g. \"open {invocation}\". Ctrl-D to leave.")
 
 
-def run_chat_session(settings: Settings, url: str | None, script: Path | None,
+def run_chat_session(settings: Settings, url: str | None, script: list[str] | None,
                      show_json: bool, realtime: bool, locale: str, apl: bool = False) -> int:
+    definitions = load_definitions()
+    if locale not in definitions.locales:
+        print(f"error: --locale: the skill speaks {', '.join(definitions.locales)}, "
+              f"not {locale!r}", file=sys.stderr)
+        return 2
     model_file = model_path(package_folder(), locale)
     if not model_file.is_file():
         print(f"error: no interaction model at {model_file}: run `python -m skill build-model`",
               file=sys.stderr)
         return 2
-    understood = {intent.name: intent.understood for intent in load_definitions().intents}
+    understood = {intent.name: intent.understood for intent in definitions.intents}
     application_id = min(settings.skill_ids, default=DEFAULT_APPLICATION_ID)
     understanding = Understanding(json.loads(model_file.read_text(encoding="utf-8")),
                                   understood, application_id)
@@ -61,9 +65,9 @@ def _skill(settings: Settings, url: str | None) -> Iterator[tuple[str, str]]:
             yield address, " (in-process, development mode)"
 
 
-def _converse(chat: Chat, script: Path | None, address: str, mode: str) -> int:
+def _converse(chat: Chat, script: list[str] | None, address: str, mode: str) -> int:
     if script is not None:
-        exchanges = chat.play(script.read_text(encoding="utf-8").splitlines())
+        exchanges = chat.play(script)
     elif not sys.stdin.isatty():
         exchanges = chat.play(sys.stdin)
     else:
