@@ -365,6 +365,11 @@ def test_bad_endpoint_options_are_refused_and_nothing_is_written(tmp_path, build
     (("category: HEALTH_AND_FITNESS", "category: health"), "category: expected one of"),
     (("example_phrases:\n", "example_phrases: []\nold_phrases:\n"), "example_phrases: expected"),
     (("name: Stretch Coach", "name: [Stretch Coach]"), "name: expected text"),
+    (("category: HEALTH_AND_FITNESS", "category: !!int abc"), "category: expected one of"),
+    (("category: HEALTH_AND_FITNESS", "category: 2024-02-30"), "category: expected one of"),
+    (("category: HEALTH_AND_FITNESS", "category: !!timestamp xyz"), "category: expected one of"),
+    (("category: HEALTH_AND_FITNESS", "? [a, b]\n: 1\ncategory: HEALTH_AND_FITNESS"),
+     "a key must be a plain word"),
 ])
 def test_a_bad_publishing_file_names_the_field(tmp_path, change, words):
     text = PUBLISHING_FILE.read_text(encoding="utf-8")

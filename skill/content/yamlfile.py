@@ -53,10 +53,11 @@ class Unreadable:
         return f"!!{self.tag} {shown(self.text)}, which is {self.reason}"
 
 
-def read_yaml(path: Path) -> Any:
-    """The YAML document in `path` (None if it holds none); YamlFileError says what is wrong."""
+def read_yaml(path: Path, what: str = "routine") -> Any:
+    """The YAML document in `path` (None if it holds none); YamlFileError says what is wrong.
+    `what` names the kind of file in messages."""
     try:
-        data = read_small_file(path, MAX_FILE_BYTES, "routine")
+        data = read_small_file(path, MAX_FILE_BYTES, what)
     except FileRefused as error:
         raise YamlFileError(str(error)) from None
     try:

@@ -7,9 +7,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from ..content.loader import display_path
+from ..content.yamlfile import YamlFileError, read_yaml
 from ..untrusted import shown
 
 PUBLISHING_FILE = Path(__file__).with_name("publishing.yaml")
@@ -58,20 +57,6 @@ def load_publishing(path: Path = PUBLISHING_FILE) -> Publishing:
     return _Reader(path).read()
 
 
-class _UniqueKeyLoader(yaml.SafeLoader):
-    """A safe loader that refuses a key given twice, which YAML would silently overwrite."""
-
-    def construct_mapping(self, node, deep=False):
-        seen = set()
-        for key_node, _ in node.value:
-            key = self.construct_object(key_node, deep=deep)
-            if key in seen:
-                raise yaml.MarkedYAMLError(
-                    problem=f"duplicate key {key!r}", problem_mark=key_node.start_mark)
-            seen.add(key)
-        return super().construct_mapping(node, deep=deep)
-
-
 class _Reader:
     """Reads publishing.yaml, collecting every problem before giving up."""
 
@@ -96,16 +81,11 @@ class _Reader:
         return Publishing(**fields, privacy=Privacy(**answers, **urls))
 
     def _parse(self) -> Any:
+        # The routine files' reader: any text gives values or a one-line reason, never raises.
         try:
-            return yaml.load(self.path.read_text(encoding="utf-8"), Loader=_UniqueKeyLoader)  # noqa: S506
-        except (OSError, UnicodeDecodeError) as error:
-            raise PublishingError(f"{display_path(self.path)}: cannot read: {error}") from None
-        except yaml.YAMLError as error:
-            mark = getattr(error, "problem_mark", None)
-            where = f"line {mark.line + 1}: " if mark else ""
-            reason = getattr(error, "problem", None) or error
-            raise PublishingError(f"{display_path(self.path)}: {where}not valid YAML: {reason}"
-                                  ) from None
+            return read_yaml(self.path, "publishing")
+        except YamlFileError as error:
+            raise PublishingError(f"{display_path(self.path)}: {error}") from None
 
     def _mapping(self, value: Any, known: tuple[str, ...], prefix: str) -> dict:
         if not isinstance(value, dict):
