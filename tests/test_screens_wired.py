@@ -167,3 +167,12 @@ def test_the_longest_steps_with_their_screens_stay_within_alexas_limit(client,
 def test_every_document_renders_for_the_versions_it_supports():
     view = MessageView("Title", "Text")
     assert render(view, "1.4") is not None and render(view, "1.3") is None
+
+
+def test_the_last_step_counts_the_routine_it_finishes_and_the_zone_is_asked_once(
+        show, alexa_settings_api):
+    for done in (1, 2):
+        show.start("butterfly")
+        last = screen(show.say(intents.NEXT))
+        assert f"{done} routine" in last.done, last.done
+    assert len(alexa_settings_api.asked) == 1  # the answer was kept with the first completion

@@ -102,9 +102,11 @@ class CoachHandler(AbstractRequestHandler):
         reply = self.reply(handler_input, state)
         if starts_session(handler_input) and not self.memory.history(handler_input).known:
             reply = self.coach.greet(reply)
-        self.memory.save(handler_input, state, reply)
+        # Shown before saving: a week's progress on the screen may ask for the device's time
+        # zone, and the save then keeps the answer.
         show(handler_input, self.voice.screens, reply,
-             lambda: self.memory.progress(handler_input))
+             lambda: self.memory.progress(handler_input, reply))
+        self.memory.save(handler_input, state, reply)
         return speak(handler_input, self.voice.speech, reply)
 
     def reply(self, handler_input: HandlerInput, state: State) -> Reply:

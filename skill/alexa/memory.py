@@ -28,7 +28,6 @@ from .time_zone import device_time_zone, read_zone
 log = logging.getLogger(__name__)
 
 PERSON = "person"
-SAVED = "saved"
 ZONE_ASKED = "zone_asked"
 STALE_PLACE = "stale_place"
 # A known zone is asked for again weekly (people travel); after a failed question, daily.
@@ -56,11 +55,7 @@ class Memory:
         cache = handler_input.attributes_manager.request_attributes
         if PERSON not in cache:
             try:
-                if cache.get(SAVED):
-                    # The attributes manager now holds what this request wrote, not the record.
-                    attributes = self.adapter.get_attributes(handler_input.request_envelope)
-                else:
-                    attributes = handler_input.attributes_manager.persistent_attributes
+                attributes = handler_input.attributes_manager.persistent_attributes
                 cache[PERSON] = Person.from_attributes(attributes)
             except StoreError as error:
                 log.error("request %s: cannot load what is remembered: %s",
@@ -72,17 +67,19 @@ class Memory:
         person = self.person(handler_input)
         return History(known=person.known, saved=self._saved_place(handler_input, person))
 
-    def progress(self, handler_input: HandlerInput) -> Progress:
-        """The person's week, in their local days."""
+    def progress(self, handler_input: HandlerInput, reply: Reply | None = None) -> Progress:
+        """The person's week, in their local days, counting the routine `reply` finishes."""
         person = self.person(handler_input)
         zone = person.time_zone
         if self._zone_stale(person):
             asked = device_time_zone(handler_input)
             handler_input.attributes_manager.request_attributes[ZONE_ASKED] = asked
             zone = asked or zone
+        now = self.clock()
         finished = [(routine, datetime.fromtimestamp(at, UTC)) for routine, at in person.finished]
-        return summarize(finished, self.catalog, read_zone(zone) or self.default_zone,
-                         self.clock())
+        if reply is not None and Effect.FINISHED in reply.effects and reply.state.place:
+            finished.append((reply.state.place.routine.id, now))
+        return summarize(finished, self.catalog, read_zone(zone) or self.default_zone, now)
 
     def save(self, handler_input: HandlerInput, before: State, reply: Reply) -> None:
         """Stores what `reply` changed, if anything, before the response goes out."""
@@ -91,13 +88,11 @@ class Memory:
             return
         manager = handler_input.attributes_manager
         manager.persistent_attributes = changes.to_attributes()
-        manager.request_attributes[SAVED] = True
-        manager.request_attributes.pop(PERSON, None)
         try:
             manager.save_persistent_attributes()
         except StoreError as error:
             log.error("request %s: cannot save %s: %s", request_id(handler_input),
-                      sorted(changes.to_attributes()), error)
+                      sorted(manager.persistent_attributes), error)
 
     def changes(self, handler_input: HandlerInput, before: State, reply: Reply) -> Changes:
         effects = reply.effects
