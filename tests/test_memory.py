@@ -3,6 +3,7 @@ SQLite and on PostgreSQL, through Alexa request envelopes."""
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -468,3 +469,14 @@ def test_a_full_sqlite_database_fails_its_writes_not_the_conversation(tmp_path):
     for _ in range(30):  # new people, each a new row the full file cannot take
         person = Person(client_sender(app.test_client()), Device())
         assert person.launch().speech.startswith("Welcome to Stretch Coach.")
+
+
+def test_a_settings_api_answering_byte_by_byte_is_given_up_on_at_the_deadline(hosts, clock):
+    with settings_api(SettingsApi(zone="America/New_York", trickle=0.3)) as trickling:
+        someone = person_on(hosts(), trickling)
+        someone.launch()
+        started = time.monotonic()
+        turn = someone.intent(intents.PROGRESS)
+        # The answer would take 0.3 s a byte for 20 bytes; the request waits one second.
+        assert turn.status == 200 and time.monotonic() - started < 3
+        assert len(trickling.asked) == 1

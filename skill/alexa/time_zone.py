@@ -1,12 +1,15 @@
 """The device's time zone, from Alexa's settings API, asked with a short deadline.
 
-The SDK's own API client (requests, no timeout) could hold a request past Alexa's 8 seconds;
-this one gives up after DEADLINE_SECONDS, and any failure means "unknown", never an error.
+The SDK's own API client (requests, no timeout) could hold a request past Alexa's 8 seconds.
+Here the call runs in a thread of its own and the request waits for it DEADLINE_SECONDS at
+most: urllib's timeout bounds each socket step, not the name lookup nor an answer trickling in
+byte by byte. Any failure means "unknown", never an error.
 """
 
 from __future__ import annotations
 
 import logging
+import threading
 import urllib.error
 import urllib.request
 from zoneinfo import ZoneInfo
@@ -26,6 +29,9 @@ from ..settings import SettingsError, parse_time_zone
 log = logging.getLogger(__name__)
 
 DEADLINE_SECONDS = 1.0
+# Calls still running past their deadline keep their thread until urllib gives up; beyond this
+# many at once, a request does without the zone rather than start another.
+MAX_CALLS = 4
 # The answer is a quoted zone name such as "America/Los_Angeles".
 MAX_ANSWER_BYTES = 1024
 
@@ -72,12 +78,41 @@ def device_time_zone(handler_input: HandlerInput) -> str | None:
         serializer=SERIALIZER, api_client=API_CLIENT,
         authorization_value=system.api_access_token, api_endpoint=system.api_endpoint))
     try:
-        zone = factory.get_ups_service().get_system_time_zone(device.device_id)
+        zone = within_deadline(
+            lambda: factory.get_ups_service().get_system_time_zone(device.device_id))
     except Exception as error:  # ServiceException, a timeout, a garbled answer: all "unknown"
         log.info("request %s: no time zone from the settings API: %s",
                  handler_input.request_envelope.request.request_id, str(error)[:200])
         return None
     return zone if read_zone(zone) else None
+
+
+_CALLS = threading.BoundedSemaphore(MAX_CALLS)
+
+
+def within_deadline(call, deadline: float = DEADLINE_SECONDS):
+    """What `call()` returns or raises, if it ends within `deadline`; else TimeoutError."""
+    if not _CALLS.acquire(blocking=False):
+        raise TimeoutError(f"{MAX_CALLS} calls to the settings API are still running")
+    outcome: list = []
+
+    def run() -> None:
+        try:
+            outcome.append((True, call()))
+        except Exception as error:  # handed to the waiting request
+            outcome.append((False, error))
+        finally:
+            _CALLS.release()
+
+    worker = threading.Thread(target=run, name="settings API", daemon=True)
+    worker.start()
+    worker.join(deadline)
+    if not outcome:
+        raise TimeoutError(f"no answer within {deadline:g} s")
+    returned, value = outcome[0]
+    if not returned:
+        raise value
+    return value
 
 
 def read_zone(name: object) -> ZoneInfo | None:

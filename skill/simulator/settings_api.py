@@ -39,6 +39,7 @@ class SettingsApi:
     status: int = 200
     delay: float = 0.0
     body: bytes | None = None  # a raw answer instead of the zone, to garble it
+    trickle: float = 0.0  # seconds between the answer's bytes, for a client that waits on each
     asked: list[str] = field(default_factory=list)  # device ids asked about, in order
     url: str = ""
 
@@ -58,7 +59,10 @@ def _handler(api: SettingsApi) -> type[BaseHTTPRequestHandler]:
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
             with contextlib.suppress(OSError):  # the skill gave up waiting
-                self.wfile.write(body)
+                for index in range(0, len(body), 1 if api.trickle else len(body) or 1):
+                    time.sleep(api.trickle)
+                    self.wfile.write(body[index:index + 1] if api.trickle else body)
+                    self.wfile.flush()
 
         def log_message(self, format: str, *args: object) -> None:
             pass
