@@ -18,6 +18,7 @@ from flask import Flask, Response, request
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from skill.server import GunicornServer, options  # noqa: E402
+from skill.settings import DatabaseUrl  # noqa: E402
 from skill.store.adapter import _upsert  # noqa: E402
 from skill.store.database import open_database  # noqa: E402
 from skill.store.schema import upgrade  # noqa: E402
@@ -33,10 +34,10 @@ def create(reply_bytes: int, database_url: str | None = None) -> Flask:
         0, reply_bytes - len(reply)) + '"').encode()
     database = None
     if database_url:
-        migrating = open_database(database_url, pooled=False)
+        migrating = open_database(DatabaseUrl.parse(database_url), pooled=False)
         upgrade(migrating)
         migrating.close()
-        database = open_database(database_url)
+        database = open_database(DatabaseUrl.parse(database_url))
     statement = _upsert(PLACE)
     app = Flask(__name__)
 

@@ -49,11 +49,11 @@ def create_app(settings: Settings | None = None,
     database cannot be reached or upgraded, so it never half-starts."""
     settings = settings or Settings.from_env()
     catalog = load_catalog(settings.routines)
-    migrating = open_database(settings.database.url, pooled=False)
+    migrating = open_database(settings.database, pooled=False)
     upgrade(migrating)
     migrating.close()
     # Workers fork after this: each opens its own connections when it first needs one.
-    database = open_database(settings.database.url)
+    database = open_database(settings.database)
     skill = build_skill(catalog, database, resume_window=timedelta(hours=settings.resume_hours),
                         default_zone=settings.time_zone, clock=clock)
     verification = verification or build_verification(settings)

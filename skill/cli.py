@@ -152,7 +152,7 @@ def run_build_model(args: argparse.Namespace, settings: Settings) -> int:
 def run_db(args: argparse.Namespace, settings: Settings) -> int:
     from .store.schema import upgrade
 
-    database = open_database(settings.database.url, pooled=False)
+    database = open_database(settings.database, pooled=False)
     try:
         found, now = upgrade(database)
     finally:

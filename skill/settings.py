@@ -57,6 +57,9 @@ def bundled(name: str) -> Path:
     return inside if inside.is_dir() else PACKAGE_DIR.parent / name
 
 
+_PASSWORD_PARAMETER = re.compile(r"([?&]password=)[^&#]*", re.IGNORECASE)
+
+
 class DatabaseKind(enum.StrEnum):
     SQLITE = "sqlite"
     POSTGRESQL = "postgresql"
@@ -100,11 +103,11 @@ class DatabaseUrl:
         return Path(self.url.partition("://")[2][1:])
 
     def __str__(self) -> str:
-        """The URL fit for a log or a terminal: any password replaced by stars."""
-        parts = urlsplit(self.url)
-        if parts.password is None:
-            return self.url
-        return self.url.replace(":" + parts.password + "@", ":***@", 1)
+        """The URL fit for a log or a terminal: any password replaced by stars, whether in
+        the address or as a `password=` parameter."""
+        url = _PASSWORD_PARAMETER.sub(r"\1***", self.url)
+        password = urlsplit(url).password
+        return url if password is None else url.replace(f":{password}@", ":***@", 1)
 
     def __repr__(self) -> str:
         return f"DatabaseUrl({str(self)!r})"

@@ -80,7 +80,7 @@ def finish(person: Person, routine: str = "butterfly") -> None:
 
 
 def stored(database_url: str, sql: str, params: tuple = ()) -> list:
-    database = open_database(database_url)
+    database = open_database(DatabaseUrl.parse(database_url))
     try:
         with database.transaction(write=True) as tx:
             cursor = tx.execute(sql, params)
@@ -401,7 +401,7 @@ def test_a_database_newer_than_the_skill_is_refused_with_a_clear_error(hosts, da
 def test_an_empty_database_gets_the_schema_and_a_second_start_changes_nothing(database_url):
     from skill.store.schema import SCHEMA_VERSION, upgrade
 
-    database = open_database(database_url)
+    database = open_database(DatabaseUrl.parse(database_url))
     try:
         assert upgrade(database) == (0, SCHEMA_VERSION)
         assert upgrade(database) == (SCHEMA_VERSION, SCHEMA_VERSION)
@@ -428,7 +428,7 @@ def test_a_first_release_database_is_upgraded_keeping_what_it_holds(hosts, api, 
 
     device = Device(api_endpoint=api.url)
     saved = int(clock().timestamp())
-    database = open_database(database_url, pooled=False)
+    database = open_database(DatabaseUrl.parse(database_url), pooled=False)
     try:
         with database.transaction(write=True) as tx:  # as version 1 of the skill left it
             tx.execute(VERSION_TABLE)

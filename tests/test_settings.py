@@ -77,6 +77,8 @@ def test_a_database_password_is_never_shown():
     database = DatabaseUrl.parse("postgresql://coach:hunter2@db.internal:5432/coach")
     assert "hunter2" not in repr(database) and "hunter2" not in repr(Settings(database=database))
     assert "coach:***@db.internal" in repr(database)
+    as_parameter = DatabaseUrl.parse("postgresql://coach@db/coach?sslmode=require&password=hunter2")
+    assert str(as_parameter) == "postgresql://coach@db/coach?sslmode=require&password=***"
 
 
 @pytest.mark.parametrize(("content", "says"), [

@@ -15,8 +15,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-SQLITE_PREFIX = "sqlite:///"
-POSTGRES_PREFIXES = ("postgresql://", "postgres://")
+from ..settings import DatabaseKind, DatabaseUrl
+
 # How long a request may wait for the database before the skill answers without it.
 BUSY_SECONDS = 3.0
 POOL_SIZE = 8
@@ -40,8 +40,6 @@ class Transaction:
 class Database:
     """A database the store can run transactions on."""
 
-    kind = ""
-
     def transaction(self, write: bool = False) -> contextlib.AbstractContextManager[Transaction]:
         raise NotImplementedError
 
@@ -49,21 +47,16 @@ class Database:
         """Closes what this process opened; the next transaction opens afresh."""
 
 
-def open_database(url: str, pooled: bool = True) -> Database:
-    """The database `url` names: `sqlite:///relative/path`, `sqlite:////absolute/path` or a
-    `postgresql://` URL. Unpooled, PostgreSQL connects afresh for each transaction: for
-    one-off work such as a schema upgrade."""
-    if url.startswith(SQLITE_PREFIX):
-        return SqliteDatabase(Path(url[len(SQLITE_PREFIX):]))
-    if url.startswith(POSTGRES_PREFIXES):
-        return PostgresDatabase(url, pooled)
-    raise StoreError("the database URL must start with sqlite:/// or postgresql://")
+def open_database(database: DatabaseUrl, pooled: bool = True) -> Database:
+    """The database `database` names. Unpooled, PostgreSQL connects afresh for each
+    transaction: for one-off work such as a schema upgrade."""
+    if database.kind is DatabaseKind.SQLITE:
+        return SqliteDatabase(database.sqlite_path)
+    return PostgresDatabase(database.url, pooled)
 
 
 class SqliteDatabase(Database):
     """One file, in WAL mode with a busy timeout, so several workers can share it."""
-
-    kind = "sqlite"
 
     def __init__(self, path: Path):
         self.path = path
@@ -111,8 +104,6 @@ class SqliteDatabase(Database):
 
 class PostgresDatabase(Database):
     """A psycopg connection pool per worker process, created on first use after the fork."""
-
-    kind = "postgresql"
 
     def __init__(self, url: str, pooled: bool = True):
         self.url = url

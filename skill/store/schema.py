@@ -6,7 +6,7 @@ and PostgreSQL. Times are whole seconds since the epoch (UTC), which both store 
 
 from __future__ import annotations
 
-from .database import Database, StoreError
+from .database import Database, PostgresDatabase, StoreError
 
 # Version N's statements take a database at version N - 1 to version N.
 MIGRATIONS: dict[int, tuple[str, ...]] = {
@@ -52,7 +52,7 @@ ADVISORY_LOCK = 4_127_001
 def upgrade(database: Database) -> tuple[int, int]:
     """Brings the schema to SCHEMA_VERSION; returns (version found, version now)."""
     with database.transaction(write=True) as tx:
-        if database.kind == "postgresql":
+        if isinstance(database, PostgresDatabase):
             tx.execute("SELECT pg_advisory_xact_lock(?)", (ADVISORY_LOCK,))
         tx.execute(VERSION_TABLE)
         found = tx.execute("SELECT MAX(version) FROM schema_version").fetchone()[0] or 0
