@@ -4,6 +4,7 @@ or a plain 4xx: never a 5xx, an apology for a crash, or invalid JSON."""
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 import xml.etree.ElementTree as ElementTree
@@ -13,6 +14,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from skill.alexa import intents
+from skill.coach.state import Question
+from skill.model.definitions import load_definitions
 from skill.simulator.envelopes import Device, event_request, intent_request, launch_request, slot
 from skill.voice.ssml import MAX_SSML_CHARS
 
@@ -158,3 +161,26 @@ def test_any_session_attributes_get_a_sound_reply(person, attributes, intent):
     assert_sound(status, body)
     assert all(not isinstance(value, float) or math.isfinite(value)
                for value in (body.get("sessionAttributes") or {}).values())
+
+
+SUBJECTS = {"place": {"routine": "spiral-twist", "step": 1, "part": 0},
+            "offer": {"offer": "spiral-twist", "offer_step": 0},
+            "suggestion": {"concern": "sore-legs", "choice": 0}}
+
+
+@pytest.mark.parametrize("asked", [None, *(question.value for question in Question)])
+def test_every_question_with_or_without_its_subject_gets_a_sound_answer_to_any_intent(
+        person, asked):
+    for count in range(len(SUBJECTS) + 1):
+        for subjects in itertools.combinations(SUBJECTS, count):
+            attributes = {"v": 2, **({"asked": asked} if asked else {})}
+            for subject in subjects:
+                attributes.update(SUBJECTS[subject])
+            for intent in INTENT_NAMES:
+                status, body = person.send(person.device.envelope(
+                    intent_request(intent), {"new": False, "sessionId": "s",
+                                             "attributes": attributes}))
+                assert_sound(status, body)
+
+
+INTENT_NAMES = [intent.name for intent in load_definitions().intents]

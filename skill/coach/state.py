@@ -157,7 +157,16 @@ def parse_state(attributes: Any, catalog: Catalog, part_count: PartCount) -> Sta
         place = Place(place.routine, place.step,
                       _index(attributes.get("part"), part_count(place), "part"))
     offer = _place(attributes, "offer", "offer_step", catalog)
-    return State(place, question, offer, _suggestion(attributes, catalog), _pace(attributes))
+    state = State(place, question, offer, _suggestion(attributes, catalog), _pace(attributes))
+    subject = ASKED_ABOUT.get(question)
+    if subject and getattr(state, subject) is None:
+        raise StaleState(f"question {asked!r} without its {subject}")
+    return state
+
+
+# Questions that are about something the state must hold: which step of the routine at the
+# place, whether to take the routine suggested.
+ASKED_ABOUT = {Question.STEP: "place", Question.SUGGEST: "suggestion"}
 
 
 def _suggestion(attributes: dict, catalog: Catalog) -> Suggestion | None:
