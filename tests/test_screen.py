@@ -97,7 +97,7 @@ def test_a_device_with_apl_14_or_newer_gets_the_screen(max_version):
 
 
 @pytest.mark.parametrize("max_version", ["1.3", "1.0", "0.9", "", "one", "1..4", "-1.4", None,
-                                         14, "1.4.x", "9" * 40])
+                                         14, "1.4.x", "9" * 40, "²", "1.¹"])
 def test_an_older_or_unreadable_apl_version_gets_no_screen(max_version):
     assert not supports(max_version)
     assert render(MessageView("Help", "Say next."), max_version) is None

@@ -79,11 +79,15 @@ def test_a_voice_only_device_gets_no_document_but_a_card(person):
     assert turn.response["card"]["content"].startswith("Slowly lean forward")
 
 
-def test_a_device_with_too_old_an_apl_gets_no_document(client, alexa_settings_api):
+@pytest.mark.parametrize("version", ["1.0", "²"])
+def test_a_device_with_too_old_or_odd_an_apl_gets_no_document(client, alexa_settings_api,
+                                                              version):
     person = Person(client_sender(client), Device(api_endpoint=alexa_settings_api.url,
-                                                  screen="1.0"))
-    person.launch()
+                                                  screen=version))
+    assert person.launch().speech.startswith("Welcome to Stretch Coach.")
     assert person.start("butterfly").document is None
+    assert person.say(intents.NEXT).document is None
+    assert person.device.device_id not in alexa_settings_api.asked  # no screen, so no week
 
 
 def test_the_menu_and_the_welcome_back_and_the_end(show):
@@ -175,4 +179,5 @@ def test_the_last_step_counts_the_routine_it_finishes_and_the_zone_is_asked_once
         show.start("butterfly")
         last = screen(show.say(intents.NEXT))
         assert f"{done} routine" in last.done, last.done
-    assert len(alexa_settings_api.asked) == 1  # the answer was kept with the first completion
+    # The answer was kept with the first completion.
+    assert alexa_settings_api.asked.count(show.device.device_id) == 1

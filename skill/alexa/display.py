@@ -11,7 +11,7 @@ from ask_sdk_model.ui import SimpleCard
 
 from ..coach.progress import Progress
 from ..coach.replies import Reply
-from ..screen.render import render
+from ..screen.render import render, supports
 from ..screen.screens import Screens
 
 
@@ -32,7 +32,9 @@ def show(handler_input: HandlerInput, screens: Screens, reply: Reply,
     if card:
         builder.set_card(SimpleCard(*card))
     version = apl_version(handler_input)
-    directive = render(screens.view(reply, progress), version) if version else None
+    # Checked before the view is built: a view may ask for the week's progress.
+    directive = render(screens.view(reply, progress), version) \
+        if version and supports(version) else None
     if directive:
         builder.add_directive(RenderDocumentDirective(
             token=directive["token"], document=directive["document"],

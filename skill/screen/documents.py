@@ -21,7 +21,9 @@ KINDS = ("menu", "step", "message", "completion")
 def version_key(version: str) -> tuple[int, ...] | None:
     """"1.4" as (1, 4), "2024.2" as (2024, 2); None for anything that is not a version."""
     parts = version.split(".") if isinstance(version, str) else []
-    if not 1 <= len(parts) <= 3 or not all(part.isdigit() and len(part) < 6 for part in parts):
+    # isascii: "²" and other Unicode digits pass isdigit() but not int().
+    if not 1 <= len(parts) <= 3 or not all(
+            part.isascii() and part.isdigit() and len(part) < 6 for part in parts):
         return None
     return tuple(int(part) for part in parts)
 
