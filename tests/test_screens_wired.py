@@ -12,7 +12,7 @@ from skill.content import timing
 from skill.screen.datasources import read_back
 from skill.screen.render import render
 from skill.screen.views import CompletionView, MenuView, MessageView, StepView
-from skill.simulator.envelopes import Device
+from skill.simulator.envelopes import Device, intent_request
 
 from .helpers import Person, client_sender
 
@@ -181,3 +181,14 @@ def test_the_last_step_counts_the_routine_it_finishes_and_the_zone_is_asked_once
         assert f"{done} routine" in last.done, last.done
     # The answer was kept with the first completion.
     assert alexa_settings_api.asked.count(show.device.device_id) == 1
+
+
+def test_a_retried_last_step_counts_its_routine_once(show):
+    show.start("butterfly")
+    attributes = show._session["attributes"]  # noqa: SLF001 - to send the same request again
+    request = intent_request(intents.NEXT)
+    first, retried = (show.send(show.device.envelope(request, {
+        "new": False, "sessionId": "s", "attributes": attributes})) for _ in range(2))
+    for status, body in (first, retried):
+        document = body["response"]["directives"][0]
+        assert status == 200 and "1 routine on 1 day" in read_back(document).done

@@ -36,6 +36,11 @@ ZONE_RETRY = timedelta(days=1)
 MAX_REQUEST_ID = 100
 
 
+def _request(handler_input: HandlerInput) -> str:
+    """The request's id as stored with a completion: a retry of it has the same."""
+    return (handler_input.request_envelope.request.request_id or "")[:MAX_REQUEST_ID]
+
+
 def _step(place: Place | None) -> tuple[str, int] | None:
     """Where a place starts, at the granularity that is stored (never its speech parts)."""
     return (place.routine.id, place.step) if place else None
@@ -76,8 +81,11 @@ class Memory:
             handler_input.attributes_manager.request_attributes[ZONE_ASKED] = asked
             zone = asked or zone
         now = self.clock()
-        finished = [(routine, datetime.fromtimestamp(at, UTC)) for routine, at in person.finished]
-        if reply is not None and Effect.FINISHED in reply.effects and reply.state.place:
+        finished = [(routine, datetime.fromtimestamp(at, UTC))
+                    for routine, at, _ in person.finished]
+        stored = {request for _, _, request in person.finished}
+        if reply is not None and Effect.FINISHED in reply.effects and reply.state.place \
+                and _request(handler_input) not in stored:  # not stored by an earlier try
             finished.append((reply.state.place.routine.id, now))
         return summarize(finished, self.catalog, read_zone(zone) or self.default_zone, now)
 
@@ -113,8 +121,7 @@ class Memory:
             bookmark = Changes.CLEAR
         finished = None
         if Effect.FINISHED in effects:
-            request = (handler_input.request_envelope.request.request_id or "")[:MAX_REQUEST_ID]
-            finished = Completion(place.routine.id, now, request)
+            finished = Completion(place.routine.id, now, _request(handler_input))
         asked = ZONE_ASKED in cache
         return Changes(seen=now if Effect.MET in effects else None, bookmark=bookmark,
                        zone=cache.get(ZONE_ASKED), zone_checked=now if asked else None,

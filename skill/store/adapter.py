@@ -25,7 +25,7 @@ HISTORY_ROWS = 1000
 
 SELECT_PERSON = ("SELECT first_seen, time_zone, zone_checked, routine, step, place_saved, "
                  "pace, hold_length FROM people WHERE user_id = ?")
-SELECT_FINISHED = ("SELECT routine, finished FROM completions "
+SELECT_FINISHED = ("SELECT routine, finished, request_id FROM completions "
                    "WHERE user_id = ? AND finished >= ? ORDER BY finished DESC LIMIT ?")
 INSERT_COMPLETION = ("INSERT INTO completions (user_id, request_id, routine, finished) "
                      "VALUES (?, ?, ?, ?) ON CONFLICT (user_id, request_id) DO NOTHING")
@@ -58,7 +58,7 @@ class SqlPersistenceAdapter(AbstractPersistenceAdapter):
         first_seen, zone, checked, routine, step, saved, pace, hold = row
         place = {"routine": routine, "step": step, "saved": saved} if routine else None
         return {FIRST_SEEN: first_seen, ZONE: zone, ZONE_CHECKED: checked, PLACE: place,
-                FINISHED: [[routine, at] for routine, at in finished], PACE: [pace, hold]}
+                FINISHED: [list(row) for row in finished], PACE: [pace, hold]}
 
     def save_attributes(self, request_envelope: RequestEnvelope,
                         attributes: dict[str, Any]) -> None:

@@ -44,21 +44,13 @@ class Person:
     time_zone: str | None = None
     zone_checked: int | None = None
     bookmark: Bookmark | None = None
-    finished: tuple[tuple[str, int], ...] = ()  # recent completions: routine id, when
+    # Recent completions: routine id, when, and the request that finished it.
+    finished: tuple[tuple[str, int, str], ...] = ()
     pace: Pace = Pace()
 
     @property
     def known(self) -> bool:
         return self.first_seen is not None
-
-    def to_attributes(self) -> dict[str, Any]:
-        if not self.known:
-            return {}
-        return {FIRST_SEEN: self.first_seen, ZONE: self.time_zone,
-                ZONE_CHECKED: self.zone_checked,
-                PLACE: self.bookmark.to_dict() if self.bookmark else None,
-                FINISHED: [list(item) for item in self.finished],
-                PACE: [self.pace.speed, self.pace.hold]}
 
     @classmethod
     def from_attributes(cls, attributes: dict[str, Any]) -> Person:
@@ -75,8 +67,9 @@ class Person:
             time_zone=attributes.get(ZONE) if _typed(attributes.get(ZONE), str) else None,
             zone_checked=_int_or(attributes.get(ZONE_CHECKED), None),
             bookmark=bookmark,
-            finished=tuple((item[0], item[1]) for item in attributes.get(FINISHED) or ()
-                           if len(item) == 2 and _typed(item[0], str) and _typed(item[1], int)),
+            finished=tuple((item[0], item[1], item[2]) for item in attributes.get(FINISHED) or ()
+                           if len(item) == 3 and _typed(item[0], str) and _typed(item[1], int)
+                           and _typed(item[2], str)),
             pace=_pace(attributes.get(PACE)),
         )
 
