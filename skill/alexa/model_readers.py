@@ -8,8 +8,11 @@ so start-up imports and compiles nothing and only classes that real requests car
 A reader handles the common JSON shapes itself (a string for "str", an object for a model, a
 list for "list[...]", a known enum value, Alexa's ISO timestamps) and hands anything else, value
 by value, to the SDK's own code (`sdk_read`), so odd and hostile payloads give the SDK's results
-and fail where the SDK fails. Objects end as the SDK leaves them: what cls() sets, each field the
-payload has, then every unknown key as an attribute. For the generated model classes, whose
+and fail where the SDK fails. Objects end as the SDK leaves them: what cls() sets, then each field
+the payload has. Keys the model does not name are dropped: the one place this differs from the
+SDK, which sets each as a raw attribute, so that a client sending "__dict__" or "object_type"
+could overwrite the model's own (a 500, or a request read as another type). For the generated
+model classes, whose
 __init__ only assigns defaults, the reader sets cls()'s attributes itself, in cls()'s order.
 """
 
@@ -121,12 +124,6 @@ def _builder(cls: type) -> Reader:
     return namespace[_function_name(cls)]
 
 
-def set_extras(model: Any, payload: dict, known: frozenset) -> None:
-    """Keys the model does not name are dropped: the one place this differs from the SDK, which
-    sets each as a raw attribute, so that a client sending "__dict__" or "object_type" could
-    overwrite the model's own (a 500, or a request read as another type)."""
-
-
 def builder_source(cls: type) -> tuple[str, dict[str, Any]]:
     """The Python source of the reader for exactly `cls`, and the names it uses."""
     fields = field_map(cls)
@@ -140,25 +137,22 @@ def builder_source(cls: type) -> tuple[str, dict[str, Any]]:
     else:
         lines += _build_from_template(cls, fields, template, code)
     lines += ["    return o"]
-    code.names.update(C=cls, K=frozenset(fields.values()))
+    code.names.update(C=cls)
     return "\n".join(lines) + "\n", code.names
 
 
 def _build_from_template(cls: type, fields: dict[str, str], template: dict[str, Any],
                          code: _Code) -> list[str]:
     # The fields' values first, then each attribute set in the order cls() sets them (which
-    # keeps the instance as compact as cls() makes it); a count of the keys read tells whether
-    # the payload has any others.
+    # keeps the instance as compact as cls() makes it).
     local = {attr: f"a{index}" for index, attr in enumerate(fields)}
-    lines = ["    n = 0"]
-    lines += [f"    {local[attr]} = {template[attr]!r}" for attr in fields]
+    lines = [f"    {local[attr]} = {template[attr]!r}" for attr in fields]
     for attr, key in fields.items():
         value = code.conversion(cls.deserialized_types[attr], "v")
-        lines += [f"    if {key!r} in p:", f"        v = p[{key!r}]", "        n += 1",
+        lines += [f"    if {key!r} in p:", f"        v = p[{key!r}]",
                   f"        {local[attr]} = None if v is None else {value}"]
     lines.append("    o = _new(C)")
     lines += [f"    o.{attr} = {local.get(attr, repr(value))}" for attr, value in template.items()]
-    lines += ["    if len(p) != n:", "        _extras(o, p, K)"]
     return lines
 
 
@@ -174,7 +168,6 @@ def _set_each_field(cls: type, fields: dict[str, str], code: _Code) -> list[str]
         value = code.conversion(type_name, "v")
         lines += [f"        v = p[{key!r}]",
                   f"        setattr(o, {attr!r}, None if v is None else {value})"]
-    lines += ["    if not K.issuperset(p):", "        _extras(o, p, K)"]
     return lines
 
 
@@ -202,7 +195,7 @@ class _Code:
     def __init__(self) -> None:
         self.names: dict[str, Any] = {
             "_new": object.__new__, "_slow": sdk_read, "_ts": read_timestamp,
-            "_R": DECLARED, "_extras": set_extras}
+            "_R": DECLARED}
         self._depth = 0
 
     def constant(self, value: Any) -> str:
