@@ -9,6 +9,7 @@ import logging
 import socket
 import threading
 import time
+from http import HTTPStatus
 from typing import Any
 
 from flask import Flask
@@ -188,12 +189,10 @@ CLIENT_ERRORS: dict[type, tuple[int, str]] = {
     errors.ExpectationFailed: (417, "the only expectation accepted is 100-continue"),
 }
 HEADER_ERRORS = (errors.InvalidHeader, errors.InvalidHeaderName)
-REASONS = {400: "Bad Request", 414: "URI Too Long", 417: "Expectation Failed",
-           431: "Request Header Fields Too Large"}
 
 
 def _json_error(status: int, message: str) -> bytes:
     body = json.dumps({"error": message}, separators=(",", ":")).encode() + b"\n"
-    head = (f"HTTP/1.1 {status} {REASONS[status]}\r\nConnection: close\r\n"
+    head = (f"HTTP/1.1 {status} {HTTPStatus(status).phrase}\r\nConnection: close\r\n"
             f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n")
     return head.encode("latin-1") + body

@@ -14,12 +14,11 @@ from datetime import datetime
 
 from ..untrusted import shown
 from .chain import ChainValidator, SigningKey
-from .download import TIMEOUT_SECONDS
+from .download import CHECK, TIMEOUT_SECONDS
 from .errors import VerificationError
 
 log = logging.getLogger(__name__)
 
-CHECK = "certificate download"
 MAX_CACHED_CHAINS = 64
 # Anyone can name a new /echo.api/ URL, so fetches are rationed: two at once per process (one
 # spare for Amazon's next chain while a forged URL is being fetched). Beyond that a request
@@ -67,7 +66,6 @@ class ChainCache:
         self.max_failures = max_failures
         self.monotonic = monotonic
         self.validations = 0
-        self.fetches = 0
         self._keys: OrderedDict[str, SigningKey] = OrderedDict()
         self._failures: OrderedDict[str, _Failure] = OrderedDict()
         self._under_way: dict[str, _Fetch] = {}
@@ -113,7 +111,6 @@ class ChainCache:
         except RuntimeError:  # no thread to be had: free the slot, or it would stay taken
             del self._under_way[path]
             raise VerificationError(CHECK, "cannot start a download now; try again") from None
-        self.fetches += 1
         return fetch
 
     def _run(self, path: str, now: datetime, fetch: _Fetch) -> None:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import base64
 import binascii
-from collections.abc import Callable, Collection, Mapping
-from datetime import UTC, datetime
+from collections.abc import Collection, Mapping
 from typing import Any, Protocol
 
 from ..alexa.envelope import BadRequest, request_time
+from ..clock import Clock, utc_now
 from ..untrusted import clip, shown
 from .cert_url import check_cert_url
 from .chain_cache import ChainCache
@@ -18,13 +18,6 @@ CERT_URL_HEADER = "SignatureCertChainUrl"
 SIGNATURE_HEADER = "Signature-256"
 # Amazon's tolerance for request.timestamp, either side of now.
 TIMESTAMP_TOLERANCE_SECONDS = 150
-
-Clock = Callable[[], datetime]
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
-
 
 class Verifier(Protocol):
     def verify(self, headers: Mapping[str, str], body: bytes, envelope: dict[str, Any]) -> None:
