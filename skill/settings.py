@@ -15,7 +15,6 @@ import enum
 import ipaddress
 import os
 import re
-import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -202,14 +201,10 @@ def parse_trusted_roots(text: str, name: str = "ALEXA_TRUSTED_ROOTS") -> Path:
     if not data.strip():
         raise SettingsError(f"{wanted}; {shown(text)} is empty")
     # Only when set: most installations use certifi's bundle.
-    from cryptography import x509
-    from cryptography.utils import CryptographyDeprecationWarning
+    from .verify.chain import read_certificates
 
     try:
-        with warnings.catch_warnings():
-            # As in verify/chain.py: some public roots carry non-positive serial numbers.
-            warnings.simplefilter("ignore", CryptographyDeprecationWarning)
-            x509.load_pem_x509_certificates(data)
+        read_certificates(data)
     except ValueError:
         raise SettingsError(f"{wanted}; {shown(text)} holds no certificate that can be read "
                             "(-----BEGIN CERTIFICATE----- ...)") from None

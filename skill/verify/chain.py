@@ -23,11 +23,15 @@ SIGNING_NAME = "echo-api.amazon.com"
 
 def load_roots(pem_file: Path | None = None) -> Store:
     """The trusted roots: `pem_file`, or certifi's maintained bundle of public roots."""
-    data = Path(pem_file or certifi.where()).read_bytes()
+    return Store(read_certificates(Path(pem_file or certifi.where()).read_bytes()))
+
+
+def read_certificates(pem: bytes) -> list[x509.Certificate]:
+    """The certificates in PEM text; ValueError if there is none that can be read."""
     with warnings.catch_warnings():
         # Some public roots carry non-positive serial numbers; trusting them is the bundle's call.
         warnings.simplefilter("ignore", CryptographyDeprecationWarning)
-        return Store(x509.load_pem_x509_certificates(data))
+        return x509.load_pem_x509_certificates(pem)
 
 
 @dataclass(frozen=True)
