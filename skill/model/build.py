@@ -42,11 +42,12 @@ def model_text(model: dict[str, Any]) -> str:
     return json.dumps(model, indent=2, ensure_ascii=False) + "\n"
 
 
-def model_files(definitions: Definitions, catalog: Catalog, package: Path) -> dict[Path, str]:
+def model_files(model: dict[str, Any], locales: tuple[str, ...], package: Path
+                ) -> dict[Path, str]:
     """Each locale's file in the skill package and its contents (the same model: every locale
     is English)."""
-    text = model_text(build_model(definitions, catalog))
-    return {model_path(package, locale): text for locale in definitions.locales}
+    text = model_text(model)
+    return {model_path(package, locale): text for locale in locales}
 
 
 def stale_files(expected: dict[Path, str]) -> list[str]:

@@ -54,7 +54,7 @@ def build_package(routines: Sequence[Path], package: Path | None, check: bool,
     if problems:
         return 1
     files = {manifest_path(package): manifest_text(manifest),
-             **model_files(definitions, catalog, package)}
+             **model_files(model, definitions.locales, package)}
     return check_files(files) if check else write_files(files, endpoint)
 
 
