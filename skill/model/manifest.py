@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-from .publishing import Publishing
+from .publishing import ANSWERS, URLS, Publishing, manifest_name
 
 MANIFEST_VERSION = "1.0"
 # The skill keeps progress per person; disabling the skill must delete it (publishing.yaml).
@@ -112,15 +112,8 @@ def build_manifest(publishing: Publishing, locales: tuple[str, ...],
 
 def _privacy(publishing: Publishing, locales: tuple[str, ...]) -> dict[str, Any]:
     answers = publishing.privacy
-    privacy: dict[str, Any] = {
-        "allowsPurchases": answers.allows_purchases,
-        "usesPersonalInfo": answers.uses_personal_info,
-        "isChildDirected": answers.is_child_directed,
-        "isExportCompliant": answers.is_export_compliant,
-        "containsAds": answers.contains_ads,
-    }
-    urls = {key: url for key, url in (("privacyPolicyUrl", answers.privacy_policy_url),
-                                       ("termsOfUseUrl", answers.terms_of_use_url)) if url}
+    privacy: dict[str, Any] = {manifest_name(key): getattr(answers, key) for key in ANSWERS}
+    urls = {manifest_name(key): getattr(answers, key) for key in URLS if getattr(answers, key)}
     if urls:
         privacy["locales"] = {locale: dict(urls) for locale in locales}
     return privacy

@@ -14,6 +14,8 @@ from typing import Any
 
 from ..untrusted import shown
 from .manifest import CERTIFICATES, SUBSCRIPTIONS, host, is_tunnel
+from .publishing import ANSWERS as PRIVACY_ANSWERS
+from .publishing import manifest_name
 from .rules import CONNECTING_WORDS, SLOT
 
 MAX_EXAMPLE_PHRASES = 3
@@ -24,8 +26,7 @@ OPENING_WORDS = ("ask", "tell", "open", "launch", "start", "begin", "load", "run
 # Alexa's policy for skills that give health information or tips: the store description says
 # the skill is no substitute for professional medical advice.
 DISCLAIMER = "not a substitute for professional medical advice"
-ANSWERS = ("allowsPurchases", "usesPersonalInfo", "isChildDirected", "isExportCompliant",
-           "containsAds")
+ANSWERS = tuple(manifest_name(field) for field in PRIVACY_ANSWERS)
 # Permissions that hand the skill something identifying a person.
 PERSONAL_PERMISSIONS = re.compile(r"alexa::?(profile|devices:all:address|devices:all:geolocation"
                                   r"|devices:all:coarse_location|person_id|raw_person_id|"

@@ -18,6 +18,13 @@ FLAGS = ("available_worldwide", "screens")
 ANSWERS = ("allows_purchases", "uses_personal_info", "is_child_directed", "is_export_compliant",
            "contains_ads")
 URLS = ("privacy_policy_url", "terms_of_use_url")
+
+
+def manifest_name(field: str) -> str:
+    """A privacy field's name in skill.json: allows_purchases is allowsPurchases."""
+    first, *rest = field.split("_")
+    return first + "".join(word.capitalize() for word in rest)
+
 FIELDS = (*TEXTS, *LISTS, "category", *FLAGS, "privacy")
 CATEGORY = re.compile(r"[A-Z][A-Z_]*")
 URL = re.compile(r"https://[^\s/?#@]+\.[^\s/?#@]+(?:[/?#]\S*)?")
