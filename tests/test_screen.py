@@ -21,7 +21,6 @@ from skill.screen import (
     MenuView,
     MessageView,
     StepView,
-    bindings,
     datasources,
     describe,
     documents,
@@ -30,6 +29,7 @@ from skill.screen import (
     supports,
 )
 
+from . import apl_bindings
 from .helpers import ROOT, Person
 
 SCREEN = ROOT / "skill" / "screen"
@@ -116,11 +116,11 @@ def test_every_binding_resolves_against_the_data_sent_with_it(views):
     reached: dict[str, set[str]] = {kind: set() for kind in documents.KINDS}
     for name, view in views.items():
         directive = render(view, NEWEST)
-        checked = bindings.Bindings(directive["document"]).check(directive["datasources"])
+        checked = apl_bindings.Bindings(directive["document"]).check(directive["datasources"])
         assert checked.problems == [], name
         reached[kind_of(view)] |= checked.checked
     for kind in documents.KINDS:  # and the samples between them reach every binding
-        assert set(bindings.bound(documents.load(kind))) <= reached[kind], kind
+        assert set(apl_bindings.bound(documents.load(kind))) <= reached[kind], kind
 
 
 def test_a_binding_to_data_that_is_not_sent_is_caught():
@@ -129,7 +129,7 @@ def test_a_binding_to_data_that_is_not_sent_is_caught():
     document["mainTemplate"]["item"]["item"]["items"][0]["text"] = "${payload.screen.title}"
     document["layouts"]["Countdown"]["item"]["items"][0]["text"] = "${labell}"
     del data["screen"]["countdowns"][0]["end"]
-    problems = bindings.Bindings(document).check(data).problems
+    problems = apl_bindings.Bindings(document).check(data).problems
     assert any("payload.screen.title" in problem for problem in problems)
     assert any("labell" in problem for problem in problems)
     assert any("data.end" in problem for problem in problems)
@@ -146,7 +146,7 @@ def test_text_is_shown_as_written_not_read_as_markup():
 def pressed(view) -> list[list[str]]:
     """What each button on the rendered screen sends when touched, in screen order."""
     directive = render(view, NEWEST)
-    return bindings.Bindings(directive["document"]).check(directive["datasources"]).sent
+    return apl_bindings.Bindings(directive["document"]).check(directive["datasources"]).sent
 
 
 def test_step_buttons_send_previous_repeat_pause_and_next(views):
