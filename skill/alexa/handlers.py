@@ -100,7 +100,7 @@ class CoachHandler(AbstractRequestHandler):
     def handle(self, handler_input: HandlerInput) -> Response:
         state = state_of(handler_input)
         reply = self.reply(handler_input, state)
-        if starts_session(handler_input) and not self.memory.history(handler_input).known:
+        if starts_session(handler_input) and not self.memory.person(handler_input).known:
             reply = self.coach.greet(reply)
         # Shown before saving: a week's progress on the screen may ask for the device's time
         # zone, and the save then keeps the answer.

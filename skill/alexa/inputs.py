@@ -6,6 +6,7 @@ from ask_sdk_core.handler_input import HandlerInput
 
 from ..coach.state import State
 from ..untrusted import token
+from . import intents
 
 STATE = "state"
 
@@ -30,4 +31,4 @@ def asks_for(handler_input: HandlerInput, intent: str) -> bool:
     """Whether the request is an IntentRequest for `intent` (what ask_sdk_core's is_intent_name
     predicate checks, without building a closure for each handler each request)."""
     request = handler_input.request_envelope.request
-    return request.object_type == "IntentRequest" and request.intent.name == intent
+    return request.object_type == intents.INTENT_REQUEST and request.intent.name == intent

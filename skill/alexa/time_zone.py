@@ -15,7 +15,6 @@ import urllib.request
 from zoneinfo import ZoneInfo
 
 from ask_sdk_core.handler_input import HandlerInput
-from ask_sdk_core.serialize import DefaultSerializer
 from ask_sdk_model.services import (
     ApiClient,
     ApiClientRequest,
@@ -25,6 +24,7 @@ from ask_sdk_model.services import (
 )
 
 from ..settings import SettingsError, parse_time_zone
+from .model_meta import SDK  # the SDK's serializer reads the answer, a JSON string
 
 log = logging.getLogger(__name__)
 
@@ -62,8 +62,6 @@ class _NoRedirects(urllib.request.HTTPRedirectHandler):
         return None
 
 
-# Alexa's serializer for the answer ("America/Los_Angeles" is a JSON string), and the client.
-SERIALIZER = DefaultSerializer()
 API_CLIENT = DeadlineApiClient()
 
 
@@ -75,7 +73,7 @@ def device_time_zone(handler_input: HandlerInput) -> str | None:
         return None
     # The SDK's own service client, built here rather than on every request (runtime.py).
     factory = ServiceClientFactory(ApiConfiguration(
-        serializer=SERIALIZER, api_client=API_CLIENT,
+        serializer=SDK, api_client=API_CLIENT,
         authorization_value=system.api_access_token, api_endpoint=system.api_endpoint))
     try:
         zone = within_deadline(

@@ -19,7 +19,6 @@ class Progress:
     days: int  # how many of those days had at least one
     routines: tuple[tuple[Routine, int], ...]  # which, and how often, most often first
     streak: int  # days in a row with at least one, up to today (or yesterday)
-    today: bool  # whether today already counts
 
 
 def summarize(finished: Iterable[tuple[str, datetime]], catalog: Catalog, zone: tzinfo,
@@ -43,7 +42,7 @@ def summarize(finished: Iterable[tuple[str, datetime]], catalog: Catalog, zone: 
     return Progress(
         finished=sum(week.values()), days=len(week_days),
         routines=tuple((catalog.get(routine_id), count) for routine_id, count in ranked),
-        streak=_streak(days, today), today=today in days,
+        streak=_streak(days, today),
     )
 
 

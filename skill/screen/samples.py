@@ -23,7 +23,7 @@ from .views import View
 
 NEWEST_APL = "2024.3"
 # A week to show at the end of a routine.
-SAMPLE_WEEK = Progress(finished=3, days=2, routines=(), streak=2, today=True)
+SAMPLE_WEEK = Progress(finished=3, days=2, routines=(), streak=2)
 
 
 def sample_views(catalog: Catalog) -> dict[str, View]:
