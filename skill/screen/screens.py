@@ -7,6 +7,7 @@ routine the week's progress; anything else the words spoken, with buttons for it
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 from collections.abc import Callable
 from functools import lru_cache
@@ -44,6 +45,7 @@ class Screens:
         self.speech = speech
         self.phrases = speech.phrases
         self._cards = lru_cache(maxsize=CACHED_PLACES)(self._card)
+        self._menu_view = self._menu()  # the same for everyone, every time
 
     def view(self, reply: Reply, progress: Callable[[], Progress] | None = None) -> View:
         """What a screen shows for `reply`; `progress` is asked only at a routine's end."""
@@ -51,7 +53,7 @@ class Screens:
         if step is not None:
             return self._step(reply, step, progress)
         if any(line.key in MENU_LINES for line in reply.lines):
-            return self._menu()
+            return self._menu_view
         if reply.ask is Question.ANOTHER and reply.state.place:  # the routine is over
             return self._completion(reply.state.place.routine, progress)
         title_key = "welcome_back" if reply.says("welcome_back") else "title"
@@ -87,7 +89,7 @@ class Screens:
         """The step's countdowns, moved on by what the reply says before the step."""
         lead = reply.lines[:reply.lines.index(line)]
         before = sum(timing.speaking_seconds(self._line_words(other, reply)) for other in lead)
-        return tuple(Countdown(c.label, c.start_ms + round(before * 1000), c.seconds)
+        return tuple(dataclasses.replace(c, start_ms=c.start_ms + round(before * 1000))
                      for c in self.speech.steps.timeline(line.place, reply.state.pace))
 
     def _menu(self) -> MenuView:

@@ -7,6 +7,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+# A step's countdowns are the voice's own timeline (voice/steps.py), shown as they are.
+from ..voice.steps import Countdown
+
 
 @dataclass(frozen=True)
 class Choice:
@@ -15,15 +18,6 @@ class Choice:
     label: str  # "Next", "Butterfly stretch"
     intent: str  # "AMAZON.NextIntent", "StartRoutineIntent", ...
     argument: str | None = None  # the routine id for StartRoutineIntent
-
-
-@dataclass(frozen=True)
-class Countdown:
-    """One timed stretch of a step, shown as a large countdown while it runs."""
-
-    label: str  # "Get into position", "Round 2 of 3 · Left side · Hold", "Rest"
-    start_ms: int  # when it starts, counted from the start of the response's speech
-    seconds: int  # how long it lasts
 
 
 @dataclass(frozen=True)

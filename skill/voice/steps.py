@@ -34,9 +34,9 @@ CACHED_PLACES = 4096
 class Countdown:
     """A stretch of silence a screen counts down: what it is, when it starts, how long."""
 
-    label: str
-    start_ms: int
-    seconds: int
+    label: str  # "Get into position", "Round 2 of 3 · Left side · Hold", "Rest"
+    start_ms: int  # when it starts, counted from the start of the response's speech
+    seconds: int  # how long it lasts
 
 
 @dataclass(frozen=True)
