@@ -480,3 +480,17 @@ def test_a_settings_api_answering_byte_by_byte_is_given_up_on_at_the_deadline(ho
         # The answer would take 0.3 s a byte for 20 bytes; the request waits one second.
         assert turn.status == 200 and time.monotonic() - started < 3
         assert len(trickling.asked) == 1
+
+
+def test_a_database_that_fails_is_tried_once_a_request_not_twice(tmp_path, caplog):
+    app = create_app(Settings(routines=(ROUTINES,), verify=False, database=DatabaseUrl.parse(
+        f"sqlite:///{tmp_path}/store.sqlite3")))
+    database = app.extensions["stretch_coach"]["database"]
+    database.close()
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("")
+    database.path = blocked / "store.sqlite3"  # as if the disk went away under the service
+    person = Person(client_sender(app.test_client()), Device())
+    assert person.launch().speech.startswith("Welcome to Stretch Coach.")
+    errors = [record.getMessage() for record in caplog.records if record.levelname == "ERROR"]
+    assert len(errors) == 2 and "cannot load" in errors[0] and "not saving" in errors[1]

@@ -30,6 +30,7 @@ log = logging.getLogger(__name__)
 PERSON = "person"
 ZONE_ASKED = "zone_asked"
 STALE_PLACE = "stale_place"
+STORE_DOWN = "store_down"
 # A known zone is asked for again weekly (people travel); after a failed question, daily.
 ZONE_RECHECK = timedelta(days=7)
 ZONE_RETRY = timedelta(days=1)
@@ -66,6 +67,7 @@ class Memory:
                 log.error("request %s: cannot load what is remembered: %s",
                           request_id(handler_input), error)
                 cache[PERSON] = Person()
+                cache[STORE_DOWN] = True
         return cache[PERSON]
 
     def history(self, handler_input: HandlerInput) -> History:
@@ -95,6 +97,12 @@ class Memory:
         if not changes or user_id(handler_input.request_envelope) is None:
             return
         manager = handler_input.attributes_manager
+        if manager.request_attributes.get(STORE_DOWN):
+            # The load already waited out the database's deadline; a second wait would take
+            # the request past Alexa's 8 seconds.
+            log.error("request %s: not saving %s: the database did not answer",
+                      request_id(handler_input), sorted(changes.to_attributes()))
+            return
         manager.persistent_attributes = changes.to_attributes()
         try:
             manager.save_persistent_attributes()
