@@ -17,14 +17,10 @@ from ask_sdk_model.slu.entityresolution import (
     ValueWrapper,
 )
 
+from ..screen.screens import BUTTON_INTENTS  # anything else a client sends stays an event
 from . import intents
 
 USER_EVENT = "Alexa.Presentation.APL.UserEvent"
-# What a button may stand for; anything else a client sends stays an unanswered event.
-BUTTON_INTENTS = frozenset({
-    intents.PREVIOUS, intents.REPEAT, intents.PAUSE, intents.NEXT, intents.RESUME, intents.YES,
-    intents.NO, intents.LIST_ROUTINES, intents.START_ROUTINE,
-})
 AUTHORITY = "stretch-coach.screen"
 
 

@@ -37,6 +37,9 @@ ANSWERS = {
 }
 STEP_BUTTONS = (("previous", intents.PREVIOUS), ("repeat", intents.REPEAT),
                 ("pause", intents.PAUSE), ("next", intents.NEXT))
+# Every intent a button may stand for: the answers and step buttons, and the menu's routines.
+BUTTON_INTENTS = frozenset({intents.START_ROUTINE, *(
+    intent for _, intent in itertools.chain(STEP_BUTTONS, *ANSWERS.values()))})
 
 
 class Screens:
