@@ -1,5 +1,5 @@
 """The container files hold together: Dockerfile, .dockerignore, compose.yaml, the Caddyfile
-and the README agree. Building and running them is deploy/check_container.py's job (manual)."""
+and the manual agree. Building and running them is deploy/check_container.py's job (manual)."""
 
 from __future__ import annotations
 
@@ -39,13 +39,14 @@ def image_env() -> dict[str, str]:
     return env
 
 
-def documented_settings(section: str) -> set[str]:
-    """Variables named in the first column of the tables under README heading `section`."""
-    readme = re.sub(r"```.*?```", "", (ROOT / "README.md").read_text(), flags=re.S)
-    start = readme.index(f"\n{section}\n")
+def documented_settings(page: str, section: str) -> set[str]:
+    """Variables named in the first column of the tables under heading `section` of the
+    manual's `page` (docs/...)."""
+    text = re.sub(r"```.*?```", "", (ROOT / "docs" / page).read_text(), flags=re.S)
+    start = text.index(f"\n{section}\n")
     level = section.split()[0]
-    after = re.compile(rf"\n#{{1,{len(level)}}} ").search(readme, start + len(section))
-    rows = readme[start:after.start() if after else None].splitlines()
+    after = re.compile(rf"\n#{{1,{len(level)}}} ").search(text, start + len(section))
+    rows = text[start:after.start() if after else None].splitlines()
     cells = [row.split("|")[1] for row in rows if row.startswith("| `")]
     return {name for cell in cells for name in re.findall(r"`([A-Z][A-Z0-9_]*)`", cell)}
 
@@ -168,14 +169,15 @@ def test_what_must_be_chosen_is_required_not_defaulted():
         assert not re.search(rf"\$\{{{name}:-", text), f"{name} should have no default"
 
 
-# Every name in these files is one the README explains.
+# Every name in these files is one the manual explains.
 
 def test_every_setting_the_containers_give_the_skill_is_a_documented_setting():
     given = set(service_env("skill")) | set(image_env())
     settings = {name for name in given if name != "PATH" and not name.startswith("PYTHON")}
-    undocumented = settings - documented_settings("## Running the service")
+    undocumented = settings - documented_settings("operating.md", "## Settings")
     assert not undocumented
 
 
-def test_every_variable_compose_reads_is_in_the_readmes_container_table_and_back():
-    assert compose_variables() == documented_settings("### In a container")
+def test_every_variable_compose_reads_is_in_the_manuals_compose_table_and_back():
+    assert compose_variables() == documented_settings("deploying/container.md",
+                                                      "## The whole stack with compose")
