@@ -67,8 +67,7 @@ def test_the_manual_builds_with_mkdocs_strict(tmp_path):
     result = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "--config-file",
          str(ROOT / "mkdocs.yml"), "--site-dir", str(tmp_path / "site")],
-        capture_output=True, text=True, timeout=120, cwd=ROOT,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+        capture_output=True, text=True, timeout=120, cwd=ROOT)
     assert result.returncode == 0, result.stdout + result.stderr
     for page in PAGES:
         built = page.relative_to(DOCS).with_suffix("")
