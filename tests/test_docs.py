@@ -3,7 +3,6 @@ relative link in it, the README and the benchmarks' README leads somewhere."""
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
 import sys
