@@ -1,5 +1,5 @@
 # Stretch Coach on gunicorn: the wheel is built in one stage and installed in a small runtime
-# stage with no compiler or build tool, run as an unprivileged user. README: "In a container".
+# stage with no compiler or build tool, run as an unprivileged user. docs/deploying/container.md says how.
 
 # Any image with Python 3.11 or newer and its venv module. deploy/check_container.py passes one
 # made from Debian's packages where no registry can be reached.
