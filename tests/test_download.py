@@ -13,6 +13,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from skill.app import create_app
+from skill.simulator.settings_api import POLL_SECONDS
 from skill.verify import build_verification
 from skill.verify.chain import ChainValidator, load_roots
 from skill.verify.chain_cache import ChainCache
@@ -82,7 +83,8 @@ class StandInStore:
             self.server.socket = tls.wrap_socket(self.server.socket, server_side=True)
         self.port = self.server.server_address[1]
         self.url = f"http://127.0.0.1:{self.port}"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        threading.Thread(target=self.server.serve_forever, args=(POLL_SECONDS,),
+                         daemon=True).start()
 
     def close(self):
         self.release.set()

@@ -17,6 +17,9 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 PATH = re.compile(r"/v2/devices/(?P<device>[^/]+)/settings/System\.timeZone")
+# Stopping waits for the serving loop's next look at its stop flag (socketserver's default is
+# every half second): a test that starts its own stand-in would pay that at every teardown.
+POLL_SECONDS = 0.02
 
 
 def local_zone() -> str:
@@ -76,7 +79,7 @@ def settings_api(api: SettingsApi | None = None) -> Iterator[SettingsApi]:
     api = api or SettingsApi()
     server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(api))
     server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, args=(POLL_SECONDS,), daemon=True)
     thread.start()
     api.url = f"http://127.0.0.1:{server.server_port}"
     try:
