@@ -6,7 +6,6 @@ import datetime
 import http.client
 import json
 import threading
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -21,10 +20,10 @@ from skill.verify.chain_cache import ChainCache
 from skill.verify.errors import VerificationError
 from skill.verify.verifiers import TimestampVerifier
 
-from .helpers import ROUTINES, serving, sqlite_database, stop
+from .helpers import FIXTURES, ROUTINES, serving, sqlite_database, stop
 from .pki import NOW, SKILL_ID, body_for, post, signed, verified_settings
 
-REAL_CHAIN = Path(__file__).resolve().parents[2] / "shared" / "alexa" / "echo-api-cert-2026.pem"
+REAL_CHAIN = FIXTURES / "alexa" / "echo-api-cert-2026.pem"  # its source and dates: README.md there
 
 
 def assert_rejected(response, check: str) -> None:
