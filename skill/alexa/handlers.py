@@ -79,8 +79,9 @@ def converses(handler_input: HandlerInput) -> bool:
 
 
 @dataclass(frozen=True)
-class Voice:
-    """What every Coach handler needs: the Coach, its words, its screens and its memory."""
+class Coaching:
+    """What every Coach handler answers with: the Coach, its words, its screens and its memory
+    (the `voice` package is only the words)."""
 
     coach: Coach
     speech: Speech
@@ -92,10 +93,10 @@ class CoachHandler(AbstractRequestHandler):
     """Base for handlers that answer with a Coach reply, remembered before it is spoken, and
     shown on a screen if the device has one."""
 
-    def __init__(self, voice: Voice):
-        self.voice = voice
-        self.coach = voice.coach
-        self.memory = voice.memory
+    def __init__(self, coaching: Coaching):
+        self.coaching = coaching
+        self.coach = coaching.coach
+        self.memory = coaching.memory
 
     def handle(self, handler_input: HandlerInput) -> Response:
         state = state_of(handler_input)
@@ -104,10 +105,10 @@ class CoachHandler(AbstractRequestHandler):
             reply = self.coach.greet(reply)
         # Shown before saving: a week's progress on the screen may ask for the device's time
         # zone, and the save then keeps the answer.
-        show(handler_input, self.voice.screens, reply,
+        show(handler_input, self.coaching.screens, reply,
              lambda: self.memory.progress(handler_input, reply))
         self.memory.save(handler_input, state, reply)
-        return speak(handler_input, self.voice.speech, reply)
+        return speak(handler_input, self.coaching.speech, reply)
 
     def reply(self, handler_input: HandlerInput, state: State) -> Reply:
         raise NotImplementedError
@@ -124,8 +125,8 @@ class LaunchHandler(CoachHandler):
 class IntentHandler(CoachHandler):
     """Answers one intent with one Coach event."""
 
-    def __init__(self, voice: Voice, intent: str, event: Event):
-        super().__init__(voice)
+    def __init__(self, coaching: Coaching, intent: str, event: Event):
+        super().__init__(coaching)
         self.intent = intent
         self.event = event
 

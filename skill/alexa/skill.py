@@ -18,6 +18,7 @@ from .handlers import (
     EVENTS,
     SLOTTED_HANDLERS,
     ApologyHandler,
+    Coaching,
     IntentHandler,
     LaunchHandler,
     OtherRequestHandler,
@@ -25,7 +26,6 @@ from .handlers import (
     SkillDisabledHandler,
     StateInterceptor,
     UnknownIntentHandler,
-    Voice,
 )
 from .memory import Memory
 from .runtime import Skill
@@ -39,16 +39,16 @@ def build_skill(catalog: Catalog, database: Database, *, resume_window: timedelt
     coach = Coach(catalog, speech.part_count)
     adapter = SqlPersistenceAdapter(database, lambda: clock().timestamp())
     memory = Memory(catalog, adapter, clock, resume_window, default_zone)
-    voice = Voice(coach, speech, Screens(catalog, speech), memory)
+    coaching = Coaching(coach, speech, Screens(catalog, speech), memory)
     builder = CustomSkillBuilder(persistence_adapter=adapter)
     builder.add_global_request_interceptor(ButtonInterceptor())
     builder.add_global_request_interceptor(StateInterceptor(catalog, speech, memory))
     for intent, event in EVENTS.items():
-        builder.add_request_handler(IntentHandler(voice, intent, event))
-    builder.add_request_handler(LaunchHandler(voice))
+        builder.add_request_handler(IntentHandler(coaching, intent, event))
+    builder.add_request_handler(LaunchHandler(coaching))
     for handler in SLOTTED_HANDLERS.values():
-        builder.add_request_handler(handler(voice))
-    builder.add_request_handler(UnknownIntentHandler(voice))
+        builder.add_request_handler(handler(coaching))
+    builder.add_request_handler(UnknownIntentHandler(coaching))
     builder.add_request_handler(SkillDisabledHandler())
     builder.add_request_handler(SessionEndedHandler())
     builder.add_request_handler(OtherRequestHandler())
