@@ -7,12 +7,12 @@ import pytest
 from skill.content import timing
 from skill.content.routines import Step
 from skill.content.timing import (
-    Countdown,
     Halfway,
     HoldStart,
     Release,
     RestStart,
     RoundStart,
+    SecondsLeft,
     SideStart,
     Silence,
 )
@@ -42,12 +42,12 @@ def test_short_holds_have_no_cue():
 
 
 def test_an_eight_second_hold_counts_down_the_last_three():
-    assert list(timing.hold(8)) == [HoldStart(), Silence(5), Countdown(3), Silence(3), Release()]
+    assert list(timing.hold(8)) == [HoldStart(), Silence(5), SecondsLeft(3), Silence(3), Release()]
 
 
 def test_long_holds_get_halfway_and_a_five_second_countdown():
     assert list(timing.hold(30)) == [
-        HoldStart(), Silence(15), Halfway(), Silence(10), Countdown(5), Silence(5), Release()]
+        HoldStart(), Silence(15), Halfway(), Silence(10), SecondsLeft(5), Silence(5), Release()]
 
 
 def test_rounds_are_counted_and_rests_fall_between_them():

@@ -31,8 +31,8 @@ class Silence:
 
 
 @dataclass(frozen=True)
-class Countdown:
-    """Spoken mid-hold: `seconds` of the hold remain."""
+class SecondsLeft:
+    """Spoken mid-hold ("3 more seconds"): `seconds` of the hold remain."""
 
     seconds: int
 
@@ -79,7 +79,7 @@ class SwitchSides:
     pass
 
 
-Event = (Silence | Countdown | Halfway | HoldStart | Release | RoundStart | SideStart
+Event = (Silence | SecondsLeft | Halfway | HoldStart | Release | RoundStart | SideStart
          | RestStart | GetReady | SwitchSides)
 
 
@@ -136,7 +136,7 @@ def hold(seconds: int) -> Iterator[Event]:
     if seconds >= LONG_HOLD:
         cues.append((seconds // 2, Halfway()))
     if seconds > countdown + 2:
-        cues.append((seconds - countdown, Countdown(countdown)))
+        cues.append((seconds - countdown, SecondsLeft(countdown)))
     yield HoldStart()
     elapsed = 0
     for at, cue in cues:

@@ -133,7 +133,7 @@ class StepSpeech:
             return p(f"hold.{kind}")
         if isinstance(event, timing.Release):
             return p(f"release.{kind}")
-        if isinstance(event, timing.Countdown):
+        if isinstance(event, timing.SecondsLeft):
             return p("countdown", seconds=event.seconds)
         if isinstance(event, timing.RoundStart):
             return p("round", number=event.number, total=event.total)
