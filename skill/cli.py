@@ -51,7 +51,7 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=_option(parse_whole, "--port", PORTS),
                        help="default: PORT, else 8080")
     serve.add_argument("--workers", type=_option(parse_whole, "--workers", WORKERS),
-                       help="default: WEB_CONCURRENCY, else 2")
+                       help=f"default: WEB_CONCURRENCY, else one per CPU (at most {WORKERS[1]})")
     serve.set_defaults(run=run_serve)
 
     validate = commands.add_parser("validate", help="check routine files; non-zero if any is bad")

@@ -6,6 +6,8 @@ import json
 import urllib.error
 import urllib.request
 
+import pytest
+
 from .helpers import fixture, free_port, good, http_post, run, serving, stop, write
 from .pki import body_for, signed
 
@@ -86,3 +88,17 @@ def test_routine_schema_makes_the_folder_it_is_given(tmp_path):
     result = run("routine-schema", "--out", str(tmp_path / "new" / "folder"))
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "new" / "folder" / "routine.schema.json").is_file()
+
+
+def test_serve_help_states_the_defaults_serve_uses(capsys):
+    from skill.cli import parser
+    from skill.settings import Settings
+
+    with pytest.raises(SystemExit):
+        parser().parse_args(["serve", "--help"])
+    shown = " ".join(capsys.readouterr().out.split())
+    defaults = Settings()
+    assert f"--host HOST default: HOST, else {defaults.host}" in shown
+    assert f"--port PORT default: PORT, else {defaults.port}" in shown
+    # Settings().workers is one per CPU, at most 64 (test_settings.py holds it to that).
+    assert "--workers WORKERS default: WEB_CONCURRENCY, else one per CPU (at most 64)" in shown

@@ -129,7 +129,7 @@ def test_the_defaults_need_nothing_set():
         assert settings.database.kind is DatabaseKind.SQLITE
         assert settings.database.sqlite_path == Path("data/stretch-coach.sqlite3")
         assert settings.resume_hours == 72 and settings.time_zone == ZoneInfo("UTC")
-        assert 1 <= settings.workers <= 64 and settings.host == "127.0.0.1"
+        assert settings.workers == min(os.cpu_count(), 64) and settings.host == "127.0.0.1"
 
 
 def test_sqlite_paths_are_relative_or_absolute_as_in_sqlalchemy():
