@@ -77,7 +77,8 @@ def hostile_envelopes(draw):
     envelope = copy.deepcopy(draw(st.sampled_from(ENVELOPES)))
     if draw(st.booleans()):
         envelope["request"]["type"] = draw(st.sampled_from(REQUEST_TYPES))
-    # Requests without a session are the handlers' business (issue 8, item 4), not the edge's.
+    # Requests without a session are the handlers' business (test_hostile_conversation.py
+    # sends every request type without one), not the edge's.
     where = draw(st.sampled_from(sorted(set(paths(envelope)) - {("session",)}, key=repr)))
     *parents, last = where
     target = envelope

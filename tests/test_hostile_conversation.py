@@ -46,7 +46,7 @@ def send(client, envelope: dict) -> tuple[int, dict]:
     return response.status_code, response.get_json()
 
 
-# Item 4: every request type, with or without a session.
+# Every request type, with or without a session.
 
 @pytest.mark.parametrize("request_body", [
     launch_request(), intent_request(intents.NEXT), intent_request(intents.START_ROUTINE),
@@ -64,7 +64,7 @@ def test_every_request_type_with_or_without_a_session_gets_a_valid_response(
     assert_sound(status, body)
 
 
-# Item 6: what was heard, spoken back.
+# What was heard, spoken back.
 
 @pytest.mark.parametrize("words", [
     "yoga\x00for\x07cats", "cats \ud800 dogs", "\ufffe\uffff", "<speak>&amp;</speak>", "x" * 10_000,
@@ -77,7 +77,7 @@ def test_whatever_was_heard_is_said_back_as_well_formed_bounded_speech(person, w
     assert turn.speech.count("?") == 1
 
 
-# Item 7: session attributes.
+# Session attributes.
 
 @pytest.mark.parametrize("attributes", [
     {"v": 2, "asked": "next", "routine": "spiral-twist", "step": 0, "part": 0,
@@ -98,7 +98,7 @@ def test_odd_session_attributes_are_dropped_and_the_reply_is_sound(person, attri
                                     "offer_step", "concern", "choice", "pace", "hold"}
 
 
-# Item 8: odd slot shapes.
+# Odd slot shapes.
 
 @pytest.mark.parametrize("routine_slot", [
     {"name": "routine", "value": "butterfly", "resolutions": {"resolutionsPerAuthority": [None]}},
