@@ -32,9 +32,9 @@ from skill.screen import (
 from . import apl_bindings
 from .helpers import ROOT, Person
 
-SCREEN = ROOT / "skill" / "screen"
-VALIDATOR = SCREEN / "validate"
-PREVIEW = SCREEN / "preview"
+# The Node tools for screens: Amazon's APL validator and its web renderer.
+VALIDATOR = ROOT / "tools" / "apl-validator"
+PREVIEW = ROOT / "tools" / "apl-preview"
 MAX_RESPONSE_BYTES = 24 * 1024
 NEWEST = "2024.3"
 STEP_BUTTONS = tuple(Choice(label, intent) for label, intent in (
@@ -306,7 +306,7 @@ def test_the_countdown_runs_in_amazons_web_renderer():
     chromium = os.environ.get("CHROMIUM", "/usr/bin/chromium")
     node = shutil.which("node")
     if not (node and Path(chromium).exists() and (PREVIEW / "node_modules").is_dir()):
-        needs_tool("the preview needs Chromium and npm ci --prefix skill/screen/preview")
+        needs_tool("the preview needs Chromium and npm ci --prefix tools/apl-preview")
     view = a_step(Countdown("Get into position", 500, 1), Countdown("Hold", 2000, 2))
     given = json.dumps([{"name": "timeline", "directive": render(view, NEWEST)}])
     # Each moment is well before the next change on screen: it can only be seen late.

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Renders sample screens to PNG with Amazon's APL web renderer (apl-viewhost-web) in headless
 // Chromium: every chosen sample on every viewport profile, into ./out (git-ignored).
-//   python -m skill.screen.samples | node skill/screen/preview/preview.js [--all] [NAME ...]
+//   python -m skill.screen.samples | node tools/apl-preview/preview.js [--all] [NAME ...]
 // A step with countdowns is shown 3 seconds into its first timed segment (its times are shifted
 // so), and again once the last has ended.
 //   ... | node preview.js --observe 500,2500,...
