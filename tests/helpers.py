@@ -16,13 +16,14 @@ import textwrap
 import time
 import urllib.error
 import urllib.request
+import xml.etree.ElementTree as ElementTree
 from pathlib import Path
 
 from skill.alexa import intents
 from skill.model.definitions import load_definitions
 from skill.settings import DatabaseUrl
 from skill.simulator.envelopes import Resolution, Session, slot
-from skill.voice.ssml import heard
+from skill.voice.ssml import MAX_SSML_CHARS, heard
 
 ROOT = Path(__file__).resolve().parents[1]
 ROUTINES = ROOT / "routines"
@@ -96,6 +97,58 @@ def write(folder: Path, routine_id: str, text: str) -> Path:
 def good(folder: Path, routine_id: str = "test-stretch", name: str = "Test stretch",
          synonym: str = "testing") -> Path:
     return write(folder, routine_id, GOOD.format(id=routine_id, name=name, synonym=synonym))
+
+
+# Answers: speech where a person waits for it, a short 4xx for what is not a request.
+
+# A person waits on an answer to these: a 200 must speak. Nothing else may: Alexa takes no
+# response to a session ending (custom-skills/request-types-reference.html, SessionEndedRequest)
+# and the skill has no words for the other events. A touch speaks when it names a button.
+SPOKEN_TO = frozenset({intents.LAUNCH_REQUEST, intents.INTENT_REQUEST})
+TOUCH = "Alexa.Presentation.APL.UserEvent"
+APOLOGY = "Sorry, something went wrong"
+
+
+def speaks_to(envelope: object) -> bool | None:
+    """Whether a 200 to `envelope` must speak (True), must not (False) or may (None)."""
+    request = envelope.get("request") if isinstance(envelope, dict) else None
+    kind = request.get("type") if isinstance(request, dict) else None
+    if kind == TOUCH:
+        return None
+    return kind in SPOKEN_TO
+
+
+def assert_short_4xx(status: int, body: dict | None) -> None:
+    """A client error with a short message, or none (when the server closed the connection)."""
+    assert 400 <= status < 500, (status, body)
+    assert body is None or (set(body) == {"error"} and len(body["error"]) <= 500), body
+
+
+def assert_sound(status: int, body: dict | None, speaks: bool | None = True) -> None:
+    """A 200 that speaks exactly where `speaks` says it must (None: either way) in well-formed
+    SSML within Alexa's limit, with a reprompt if the session stays open and no apology for a
+    crash; or a short 4xx. Never a 5xx, and never silence where a person waits."""
+    assert status < 500, body
+    if status != 200:
+        return assert_short_4xx(status, body)
+    json.dumps(body, allow_nan=False)  # valid JSON, as Alexa reads it
+    response = body["response"]
+    spoken = response.get("outputSpeech")
+    reprompt = response.get("reprompt", {}).get("outputSpeech")
+    if speaks is not None:
+        assert bool(spoken) is speaks, (f"expected {'speech' if speaks else 'silence'}", body)
+    if not spoken:
+        assert not reprompt, body
+    for speech in (spoken, reprompt):
+        if speech:
+            assert ElementTree.fromstring(speech["ssml"]).tag == "speak"
+            words = "".join(p for p in heard(speech["ssml"]) if isinstance(p, str))
+            assert words.strip(), f"no words in {speech['ssml']!r}"
+            assert len(speech["ssml"]) < MAX_SSML_CHARS
+            assert APOLOGY not in speech["ssml"]
+    if response.get("shouldEndSession") is False:
+        assert reprompt and reprompt["ssml"], body
+    return None
 
 
 def break_lengths(ssml: str) -> list[float]:
