@@ -18,16 +18,25 @@ import urllib.error
 import urllib.request
 import xml.etree.ElementTree as ElementTree
 from pathlib import Path
+from typing import Any
+
+from flask import Flask
 
 from skill.alexa import intents
+from skill.app import create_app
 from skill.model.definitions import load_definitions
-from skill.settings import DatabaseUrl
+from skill.settings import DatabaseUrl, Settings
 from skill.simulator.envelopes import Resolution, Session, slot
 from skill.voice.ssml import MAX_SSML_CHARS, heard
 
 ROOT = Path(__file__).resolve().parents[1]
+# The shipped routines, for the few tests that check them.
 ROUTINES = ROOT / "routines"
 FIXTURES = ROOT / "tests" / "fixtures"
+# The tests' own catalog: a plain stretch, a stretch with sides, a massage whose holds are a
+# range, a checklist, and the concerns they help with. The skill under test runs on it, so no
+# test changes when routines/ does.
+FIXTURE_ROUTINES = FIXTURES / "routines"
 PACKAGE = ROOT / "interaction_model"
 MODELS = PACKAGE / "interactionModels" / "custom"
 SERVER_SETTINGS = {"HOST", "PORT", "WEB_CONCURRENCY", "LOG_LEVEL"}
@@ -61,6 +70,14 @@ def sqlite_url(folder: Path) -> str:
 def sqlite_database(folder: Path) -> DatabaseUrl:
     """The same, as Settings take it."""
     return DatabaseUrl.parse(sqlite_url(folder))
+
+
+def make_app(folder: Path, routines: Path = FIXTURE_ROUTINES, **settings: Any) -> Flask:
+    """The skill in development mode (requests not verified) on `routines`, the tests' catalog
+    unless told, remembering people in a SQLite database in `folder`; `settings` as Settings
+    takes them."""
+    return create_app(Settings(routines=(routines,), verify=False,
+                               database=sqlite_database(folder), **settings))
 
 
 def client_sender(client):
@@ -151,6 +168,15 @@ def assert_sound(status: int, body: dict | None, speaks: bool | None = True) -> 
     return None
 
 
+def walk(person: Person, routine) -> list:
+    """Every turn of `routine`, from its start to "another routine?", saying next between."""
+    turns = [person.start(routine.name)]
+    while not turns[-1].speech.endswith("Would you like another routine?"):
+        assert len(turns) <= 2 * len(routine.steps), (routine.id, turns[-1].speech)
+        turns.append(person.say(intents.NEXT))
+    return turns
+
+
 def break_lengths(ssml: str) -> list[float]:
     """Seconds of each <break> in `ssml`, in order."""
     return [float(s) for s in re.findall(r'<break time="(\d+(?:\.\d+)?)s"/>', ssml)]
@@ -212,12 +238,13 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def serving(env: dict[str, str]):
-    """`python -m skill serve` on a free port; yields its URL and process, stops it after."""
+def serving(env: dict[str, str], routines: Path = ROUTINES):
+    """`python -m skill serve` on `routines` on a free port; yields its URL and process, stops
+    it after."""
     port = free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "skill", "serve", "--port", str(port), "--workers", "2"],
-        cwd=ROOT, env=clean_env(STRETCH_COACH_ROUTINES=str(ROUTINES), **env),
+        cwd=ROOT, env=clean_env(STRETCH_COACH_ROUTINES=str(routines), **env),
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, text=True)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30

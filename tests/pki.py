@@ -18,7 +18,7 @@ from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 from skill.settings import Settings
 from skill.simulator.envelopes import Device, launch_request
 
-from .helpers import ROUTINES, sqlite_database
+from .helpers import FIXTURE_ROUTINES, sqlite_database
 
 DAY = datetime.timedelta(days=1)
 SIGNING_NAME = "echo-api.amazon.com"
@@ -148,7 +148,7 @@ class AlexaLikePKI:
 
 def verified_settings(pki: AlexaLikePKI, **changes) -> Settings:
     """Production settings, trusting the test root and finding chains in the PKI's folder."""
-    settings = Settings(routines=(ROUTINES,), verify=True, skill_ids=frozenset({SKILL_ID}),
+    settings = Settings(routines=(FIXTURE_ROUTINES,), verify=True, skill_ids=frozenset({SKILL_ID}),
                         trusted_roots=pki.roots_file, cert_cache_dir=pki.cache_dir,
                         database=sqlite_database(pki.folder))
     return dataclasses.replace(settings, **changes)

@@ -8,14 +8,35 @@ import urllib.request
 
 import pytest
 
-from .helpers import fixture, free_port, good, http_post, run, serving, stop, write
+from skill.content.loader import routine_files
+
+from .helpers import (
+    FIXTURE_ROUTINES,
+    ROUTINES,
+    fixture,
+    free_port,
+    good,
+    http_post,
+    run,
+    serving,
+    stop,
+    write,
+)
 from .pki import body_for, signed
 
 
-def test_validate_the_shipped_routines():
-    result = run("validate")
+def test_validate_checks_the_configured_routines_by_default():
+    result = run("validate", env={"STRETCH_COACH_ROUTINES": str(FIXTURE_ROUTINES)})
     assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith("9 routines OK: butterfly-stretch,")
+    assert result.stdout == ("4 routines OK: butterfly-stretch, cramp-prevention, "
+                             "leg-cramp-massage, spiral-twist\n")
+
+
+def test_the_shipped_routines_are_valid():
+    result = run("validate")
+    shipped = routine_files([ROUTINES])
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith(f"{len(shipped)} routines OK: ")
 
 
 def test_validate_prints_every_problem_and_fails(tmp_path):
@@ -55,9 +76,9 @@ def test_a_bad_port_is_named_not_a_traceback():
 
 
 def test_serve_in_development_mode_runs_gunicorn_and_answers_alexa():
-    with serving({"ALEXA_VERIFY": "0"}) as (url, process):
+    with serving({"ALEXA_VERIFY": "0"}, FIXTURE_ROUTINES) as (url, process):
         health = json.load(urllib.request.urlopen(f"{url}/health", timeout=5))
-        assert health == {"status": "ok", "routines": 9, "verify": False}
+        assert health == {"status": "ok", "routines": 4, "verify": False}
         status, body = http_post(url, json.dumps(fixture("launch_request.json")).encode())
         assert status == 200
         assert body["response"]["outputSpeech"]["ssml"].startswith("<speak>Welcome to Stretch")

@@ -14,7 +14,7 @@ import pytest
 
 from skill.alexa.envelope import MAX_DEPTH, BadRequest, depth, parse_envelope
 
-from .helpers import fixture
+from .helpers import fixture, make_app
 from .pki import SKILL_ID, body_for, post, signed
 
 PYTHON_WORDS = re.compile(r"object has no attribute|not iterable|indices must be|<class |"
@@ -182,14 +182,7 @@ def test_log_lines_stay_short_whatever_the_client_sends(client, caplog):
 
 
 def test_a_skill_id_check_failure_in_development_mode_is_a_400_naming_the_check(pki):
-    from skill.app import create_app
-    from skill.settings import Settings
-
-    from .helpers import ROUTINES, sqlite_database
-
-    app = create_app(Settings(routines=(ROUTINES,), verify=False,
-                              skill_ids=frozenset({SKILL_ID}),
-                              database=sqlite_database(Path(tempfile.mkdtemp()))))
+    app = make_app(Path(tempfile.mkdtemp()), skill_ids=frozenset({SKILL_ID}))
     response = post(app, body_for(skill_id="amzn1.ask.skill.other"), {})
     assert_400(response, "request verification failed: skill id")
 

@@ -15,11 +15,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from skill.alexa.envelope import BadRequest, parse_envelope
-from skill.app import create_app
-from skill.settings import Settings
 
 from .helpers import (
-    ROUTINES,
     assert_short_4xx,
     assert_sound,
     chunked,
@@ -27,15 +24,14 @@ from .helpers import (
     exchange,
     fixture,
     head,
+    make_app,
     serving,
     speaks_to,
-    sqlite_database,
 )
 
 FEW = settings(max_examples=60, deadline=None, database=None,
                suppress_health_check=[HealthCheck.function_scoped_fixture])
-APP = create_app(Settings(routines=(ROUTINES,), verify=False,
-                          database=sqlite_database(Path(tempfile.mkdtemp())))).test_client()
+APP = make_app(Path(tempfile.mkdtemp())).test_client()
 ENVELOPES = [fixture("launch_request.json"), fixture("intent_request.json")]
 REQUEST_TYPES = sorted(Request.discriminator_value_class_map)
 

@@ -8,18 +8,9 @@ import xml.etree.ElementTree as ElementTree
 import pytest
 
 from skill.alexa import intents
-from skill.app import create_app
-from skill.settings import Settings
 from skill.voice.ssml import MAX_SSML_CHARS, break_seconds
 
-from .helpers import (
-    Person,
-    client_sender,
-    held_seconds,
-    moving_seconds,
-    sqlite_database,
-    write,
-)
+from .helpers import Person, client_sender, held_seconds, make_app, moving_seconds, walk, write
 
 MAX_RESPONSE_BYTES = 24 * 1024
 ALLOWED_TAGS = {"speak", "break"}
@@ -40,16 +31,11 @@ def assert_within_limits(turn) -> None:
                 assert 0 < break_seconds(element) <= 10
 
 
-def walk(person: Person, routine) -> list:
-    turns = [person.start(routine.name)]
-    while not turns[-1].speech.endswith("Would you like another routine?"):
-        turns.append(person.say(intents.NEXT))
-    return turns
-
-
-def test_every_response_of_every_routine_is_within_limits(person, catalog):
+def test_every_response_of_every_shipped_routine_is_within_limits(shipped_person,
+                                                                 shipped_catalog):
+    person = shipped_person
     turns = [person.launch(), person.say(intents.HELP), person.say(intents.FALLBACK)]
-    for routine in catalog:
+    for routine in shipped_catalog:
         turns += walk(person, routine)
         turns += [person.say(intents.HELP), person.say(intents.REPEAT),
                   person.say(intents.PAUSE), person.say(intents.PREVIOUS)]
@@ -75,9 +61,7 @@ def marathon(tmp_path):
             rest: 120
             sides: [right, left, front, back]
     """)
-    app = create_app(Settings(routines=(tmp_path,), verify=False,
-                              database=sqlite_database(tmp_path)))
-    return Person(client_sender(app.test_client()))
+    return Person(client_sender(make_app(tmp_path, tmp_path).test_client()))
 
 
 def test_a_step_too_long_for_one_response_is_split_across_responses(marathon):

@@ -30,7 +30,7 @@ from skill.screen import (
 )
 
 from . import apl_bindings
-from .helpers import ROOT, Person
+from .helpers import ROOT, walk
 
 # The Node tools for screens: Amazon's APL validator and its web renderer.
 VALIDATOR = ROOT / "tools" / "apl-validator"
@@ -43,8 +43,14 @@ STEP_BUTTONS = tuple(Choice(label, intent) for label, intent in (
 
 
 @pytest.fixture(scope="module")
-def views(catalog):
-    return samples.sample_views(catalog)
+def views(fixture_catalog):
+    """A view of every kind, from the tests' own catalog."""
+    return samples.sample_views(fixture_catalog)
+
+
+@pytest.fixture(scope="module")
+def shipped_views(shipped_catalog):
+    return samples.sample_views(shipped_catalog)
 
 
 def kind_of(view) -> str:
@@ -156,9 +162,9 @@ def test_step_buttons_send_previous_repeat_pause_and_next(views):
     assert pressed(views["spiral-twist-2"]) == [[intents.YES], [intents.LIST_ROUTINES]]
 
 
-def test_each_routine_on_the_menu_starts_it_by_id(views, catalog):
+def test_each_routine_on_the_menu_starts_it_by_id(views, fixture_catalog):
     sent = pressed(views["menu"])
-    assert sorted(sent) == sorted([intents.START_ROUTINE, r.id] for r in catalog)
+    assert sorted(sent) == sorted([intents.START_ROUTINE, r.id] for r in fixture_catalog)
 
 
 def test_welcome_back_has_a_resume_button_and_the_end_offers_another(views):
@@ -184,12 +190,13 @@ def test_an_untimed_step_shows_no_countdown():
     assert screen["timed"] is False and screen["countdowns"] == [] and screen["end"] == 0
 
 
-def test_the_shipped_routines_countdowns_add_up_to_their_holds_and_rests(views, catalog):
-    for routine in catalog:
+def test_the_shipped_routines_countdowns_add_up_to_their_holds_and_rests(shipped_views,
+                                                                          shipped_catalog):
+    for routine in shipped_catalog:
         for index, step in enumerate(routine.steps):
             if not step.timed or routine.per_turn != 1:
                 continue
-            view = views[f"{routine.id}-{index + 1}"]
+            view = shipped_views[f"{routine.id}-{index + 1}"]
             screen = render(view, NEWEST)["datasources"]["screen"]
             seconds = [c["seconds"] for c in screen["countdowns"]]
             assert seconds == [c.seconds for c in view.countdowns]
@@ -210,33 +217,28 @@ def response_bytes(body: dict, view, title: str) -> int:
     return len(json.dumps(body).encode())
 
 
-def walk(person: Person, routine) -> list:
-    turns = [person.start(routine.name)]
-    while not turns[-1].speech.endswith("Would you like another routine?"):
-        turns.append(person.say(intents.NEXT))
-    return turns
-
-
-def test_every_step_of_every_routine_fits_in_a_response_with_its_screen(person, catalog, views):
+def test_every_step_of_every_shipped_routine_fits_in_a_response_with_its_screen(
+        shipped_person, shipped_catalog, shipped_views):
     largest = 0
-    for routine in catalog:
-        screens = [v for n, v in views.items() if n.startswith(f"{routine.id}-")
+    for routine in shipped_catalog:
+        screens = [v for n, v in shipped_views.items() if n.startswith(f"{routine.id}-")
                    and n[len(routine.id) + 1:].isdigit()]
-        turns = walk(person, routine)
+        turns = walk(shipped_person, routine)
         assert len(turns) == len(screens), routine.id
         for turn, screen in zip(turns, screens, strict=True):
             largest = max(largest, response_bytes(turn.body, screen, routine.name))
-        largest = max(largest, response_bytes(turns[-1].body, views[f"{routine.id}-done"],
-                                              routine.name))
+        largest = max(largest, response_bytes(
+            turns[-1].body, shipped_views[f"{routine.id}-done"], routine.name))
     assert largest < MAX_RESPONSE_BYTES
 
 
-def test_the_longest_step_imaginable_here_still_fits(person, catalog):
-    """The longest spoken response any routine gives, with a step screen of its three longest
-    tips and 24 countdown segments (more than any shipped step has) attached."""
-    bodies = [turn.body for routine in catalog for turn in walk(person, routine)]
+def test_the_longest_step_imaginable_here_still_fits(shipped_person, shipped_catalog):
+    """The longest spoken response any shipped routine gives, with a step screen of its three
+    longest tips and 24 countdown segments (more than any shipped step has) attached."""
+    bodies = [turn.body for routine in shipped_catalog
+              for turn in walk(shipped_person, routine)]
     longest_body = max(bodies, key=lambda body: len(json.dumps(body)))
-    tips = sorted((step.say for r in catalog for step in r.steps), key=len)[-3:]
+    tips = sorted((step.say for r in shipped_catalog for step in r.steps), key=len)[-3:]
     segments = tuple(Countdown(f"Round {n // 8 + 1} of 3 · Right side · Switch sides",
                                60_000 + n * 16_000, 10) for n in range(24))
     view = a_step(*segments, texts=tuple(tips))
@@ -281,9 +283,12 @@ def node_tool(folder: Path, package: str) -> str:
     return node
 
 
-def test_every_document_passes_amazons_apl_validator(catalog):
+def test_every_document_passes_amazons_apl_validator(fixture_catalog, shipped_catalog):
+    """Every kind of screen, and every screen the shipped routines show."""
     node = node_tool(VALIDATOR, "apl-suggester")
-    given = json.dumps(samples.directives(catalog))
+    kinds = [{**sample, "name": f"tests' catalog: {sample['name']}"}
+             for sample in samples.directives(fixture_catalog)]
+    given = json.dumps(samples.directives(shipped_catalog) + kinds)
     result = subprocess.run([node, str(VALIDATOR / "validate.js")], input=given, text=True,
                             capture_output=True, timeout=120)
     assert result.returncode == 0, result.stdout + result.stderr

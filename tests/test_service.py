@@ -7,11 +7,10 @@ import json
 
 import pytest
 
-from skill.app import create_app
 from skill.coach import conversation
 from skill.settings import Settings
 
-from .helpers import ROUTINES, fixture, sqlite_database
+from .helpers import ROUTINES, fixture, make_app
 
 
 def post(client, body, **kwargs):
@@ -29,7 +28,7 @@ def assert_clear_error(response, status: int, words: str) -> None:
 def test_health_says_up_and_counts_routines(client):
     response = client.get("/health")
     assert response.status_code == 200
-    assert response.get_json() == {"status": "ok", "routines": 9, "verify": False}
+    assert response.get_json() == {"status": "ok", "routines": 4, "verify": False}
 
 
 def test_a_real_launch_request(fresh_client):
@@ -150,8 +149,7 @@ def test_a_failure_outside_the_skill_is_a_500_without_a_traceback(monkeypatch, c
 def test_the_app_refuses_invalid_content(tmp_path):
     (tmp_path / "bad.yaml").write_text("id: bad\n")
     with pytest.raises(Exception, match="bad.yaml: name: expected text"):
-        create_app(Settings(routines=(tmp_path,), verify=False,
-                            database=sqlite_database(tmp_path)))
+        make_app(tmp_path, tmp_path)
 
 
 def test_settings_come_from_the_environment():

@@ -74,8 +74,8 @@ def test_an_untimed_step_has_no_events():
     assert list(timing.step_events(Step(say="x"))) == []
 
 
-def test_silent_seconds_and_routine_estimate(catalog):
-    spiral = catalog.get("spiral-twist")
+def test_silent_seconds_and_routine_estimate(fixture_catalog):
+    spiral = fixture_catalog.get("spiral-twist")
     assert timing.hold_seconds(spiral.steps[1]) == 60
     # the holds; getting ready; switching sides three times; resting twice
     assert timing.silent_seconds(spiral.steps[1]) == 60 + 5 + 3 * 5 + 2 * 5

@@ -20,7 +20,7 @@ from skill.verify.chain_cache import ChainCache
 from skill.verify.errors import VerificationError
 from skill.verify.verifiers import TimestampVerifier
 
-from .helpers import FIXTURES, ROUTINES, serving, sqlite_database, stop
+from .helpers import FIXTURES, make_app, serving, stop
 from .pki import NOW, SKILL_ID, body_for, post, signed, verified_settings
 
 REAL_CHAIN = FIXTURES / "alexa" / "echo-api-cert-2026.pem"  # its source and dates: README.md there
@@ -242,9 +242,7 @@ def test_timestamps_at_the_edges(offset, passes):
 
 
 def test_development_mode_checks_only_the_skill_id(pki):
-    app = create_app(Settings(routines=(ROUTINES,), verify=False,
-                              skill_ids=frozenset({SKILL_ID}),
-                              database=sqlite_database(pki.folder)))
+    app = make_app(pki.folder, skill_ids=frozenset({SKILL_ID}))
     assert post(app, body_for(), {}).status_code == 200
     assert_rejected(post(app, body_for(skill_id="amzn1.ask.skill.x"), {}), "skill id")
 

@@ -7,6 +7,8 @@ import sys
 
 import pytest
 
+from skill.content.loader import routine_files
+
 from .helpers import ROOT
 
 pytest.importorskip("hatchling", reason="building the wheel needs hatchling (pip install .[test])")
@@ -37,5 +39,5 @@ def test_an_installed_wheel_finds_its_routines(tmp_path):
     module, routines, count, model = result.stdout.split()
     assert module.startswith(str(site))
     assert routines == str(site / "skill" / "routines")
-    assert count == "9"
+    assert count == str(len(routine_files([ROOT / "routines"])))
     assert model == "True"  # the simulator's interaction model travels too
