@@ -132,7 +132,7 @@ def speaks_to(envelope: object) -> bool | None:
     kind = request.get("type") if isinstance(request, dict) else None
     if kind == TOUCH:
         return None
-    return kind in SPOKEN_TO
+    return isinstance(kind, str) and kind in SPOKEN_TO
 
 
 def assert_short_4xx(status: int, body: dict | None) -> None:
