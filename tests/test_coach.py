@@ -304,6 +304,20 @@ def test_a_side_question_at_the_menu_comes_back_to_the_menu():
     assert keys(reply) == ["durations", "menu"] and reply.ask is Question.CHOOSE
 
 
+@pytest.mark.parametrize("event", [Coach.help, Coach.fallback])
+def test_a_pending_suggestion_or_offer_survives_help_and_a_miss(event):
+    talk = Talk()
+    talk(Coach.concern, CATALOG.concern("lower-back-pain"))
+    suggestion = talk(event)
+    assert suggestion.ask is Question.SUGGEST and suggestion.state.suggestion is not None
+    assert talk(Coach.yes).state.place == Place(SPIRAL)
+    talk = Talk()
+    talk(Coach.launch, History(known=True, saved=Place(MASSAGE, 2)))
+    offer = talk(event)
+    assert offer.ask is Question.RESUME and offer.state.offer == Place(MASSAGE, 2)
+    assert talk(Coach.yes).state.place == Place(MASSAGE, 2)
+
+
 def test_fallback_says_it_did_not_understand_then_helps_for_where_the_person_is():
     assert keys(in_routine(MASSAGE, 1)(Coach.fallback)) == ["not_understood", "help_routine"]
     assert keys(Talk()(Coach.fallback)) == ["not_understood", "help_menu"]

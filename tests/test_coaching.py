@@ -105,6 +105,15 @@ def test_a_concern_mid_routine_keeps_the_place_until_a_new_routine_starts(person
     assert person.say(intents.YES).speech.startswith("Spiral twist.")
 
 
+def test_a_suggestion_at_the_menu_survives_a_miss(person):
+    person.launch()
+    concern(person, "lower back pain")
+    missed = person.say(intents.FALLBACK)
+    assert missed.speech.startswith("Sorry, I didn't catch that.")
+    assert missed.speech.endswith("Would you like to start spiral twist?")
+    assert person.say(intents.YES).speech.startswith("Spiral twist.")
+
+
 # A pace that fits the person.
 
 def spiral_step(person: Person):

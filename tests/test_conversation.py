@@ -313,6 +313,16 @@ def test_an_intent_this_version_does_not_know_is_a_fallback(person):
     assert turn.speech.startswith("Sorry, I didn't catch that.") and not turn.ends_session
 
 
+def test_the_offer_to_carry_on_survives_a_miss(person):
+    person.start("leg cramp massage")
+    person.say(intents.NEXT)
+    person.say(intents.STOP)
+    person.launch()
+    missed = person.say(intents.FALLBACK)
+    assert missed.speech.endswith("Would you like to carry on where you left off?")
+    assert person.say(intents.YES).speech.startswith("Picking up leg cramp massage at step 2")
+
+
 def test_session_ended_gets_an_empty_response_and_the_reason_is_logged(person, caplog):
     person.launch()
     turn = person.end("ERROR", {"type": "INVALID_RESPONSE", "message": "bad ssml"})

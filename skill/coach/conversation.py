@@ -245,6 +245,8 @@ class Coach:
 
     def help(self, state: State) -> Reply:
         if not state.place:
+            if state.offer or state.suggestion:  # its question is asked again, not dropped
+                return self._keep_place(state, Line("help_menu"))
             return Reply((Line("help_menu"),), Question.CHOOSE, state.then(asked=Question.CHOOSE))
         if self._finished(state):
             return self._keep_place(state, about("help_finished", state.place))
