@@ -166,6 +166,7 @@ def test_a_header_sent_twice_to_the_real_server_is_rejected(pki):
         connection.endheaders(body)
         response = connection.getresponse()
         error = json.load(response)["error"]
+        connection.close()  # a kept-alive connection would hold the server's stop for 2 s
         stop(process)
     assert response.status == 400
     assert error == ("request verification failed: SignatureCertChainUrl: header holds more "
