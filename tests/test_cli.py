@@ -89,7 +89,7 @@ def test_serve_in_development_mode_runs_gunicorn_and_answers_alexa():
 
 def test_serve_verifies_by_default(pki):
     env = {"ALEXA_TRUSTED_ROOTS": str(pki.roots_file), "ALEXA_CERT_CACHE_DIR": str(pki.cache_dir)}
-    with serving(env) as (url, process):
+    with serving(env, FIXTURE_ROUTINES) as (url, process):
         unsigned = body_for()
         assert http_post(url, unsigned)[0] == 400
         status, body = http_post(url, unsigned, signed(pki, unsigned))

@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from skill.alexa.envelope import BadRequest, parse_envelope
 
 from .helpers import (
+    FIXTURE_ROUTINES,
     assert_short_4xx,
     assert_sound,
     chunked,
@@ -122,7 +123,7 @@ def test_any_body_gets_speech_or_a_4xx(body):
 
 @pytest.fixture(scope="module")
 def url():
-    with serving({"ALEXA_VERIFY": "0"}) as (address, process):
+    with serving({"ALEXA_VERIFY": "0"}, FIXTURE_ROUTINES) as (address, process):
         drain(process)
         yield address
 

@@ -14,6 +14,7 @@ import pytest
 from skill import server
 
 from .helpers import (
+    FIXTURE_ROUTINES,
     chunked,
     connect,
     drain,
@@ -31,7 +32,7 @@ BODY = json.dumps(fixture("launch_request.json")).encode()
 
 @pytest.fixture(scope="module")
 def running():
-    with serving({"ALEXA_VERIFY": "0"}) as (address, process):
+    with serving({"ALEXA_VERIFY": "0"}, FIXTURE_ROUTINES) as (address, process):
         yield address, drain(process)
 
 
@@ -150,7 +151,7 @@ def test_broken_http_gets_a_short_json_4xx_that_echoes_nothing(url, sent, status
 
 
 def test_sigterm_lets_requests_in_flight_finish_then_exits_cleanly():
-    with serving({"ALEXA_VERIFY": "0"}) as (address, process):
+    with serving({"ALEXA_VERIFY": "0"}, FIXTURE_ROUTINES) as (address, process):
         kept_alive = connect(address, head(BODY) + BODY)
         assert read_response(kept_alive)[0] == 200
         with connect(address, head(BODY) + BODY[:100]) as in_flight, kept_alive:

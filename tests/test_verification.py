@@ -21,7 +21,7 @@ from skill.verify.chain_cache import ChainCache
 from skill.verify.errors import VerificationError
 from skill.verify.verifiers import TimestampVerifier
 
-from .helpers import FIXTURES, make_app, serving, stop
+from .helpers import FIXTURE_ROUTINES, FIXTURES, make_app, serving, stop
 from .pki import NOW, SKILL_ID, body_for, post, signed, verified_settings
 
 REAL_CHAIN = FIXTURES / "alexa" / "echo-api-cert-2026.pem"  # its source and dates: README.md there
@@ -157,7 +157,7 @@ def test_a_verification_header_sent_twice_is_rejected(verified_app, pki, header)
 def test_a_header_sent_twice_to_the_real_server_is_rejected(pki):
     env = {"ALEXA_TRUSTED_ROOTS": str(pki.roots_file), "ALEXA_CERT_CACHE_DIR": str(pki.cache_dir)}
     body = body_for()
-    with serving(env) as (url, process):
+    with serving(env, FIXTURE_ROUTINES) as (url, process):
         connection = http.client.HTTPConnection(urlsplit(url).netloc, timeout=10)
         connection.putrequest("POST", "/")
         for name, value in [*signed(pki, body).items(), ("SignatureCertChainUrl", pki.url())]:
