@@ -1,7 +1,8 @@
 """Proof that a request came from Alexa and was meant for this skill.
 
 Built on cryptography's own X.509 path validation rather than ask-sdk-webservice-support,
-whose certvalidator/oscrypto dependency cannot load OpenSSL 3.0.10 and later (docs/verification.md says more).
+whose certvalidator/oscrypto dependency cannot load OpenSSL 3.0.10 and later
+(docs/verification.md says more).
 """
 
 from __future__ import annotations
