@@ -1,6 +1,7 @@
 """The stack's speed limit: Flask on the skill's own gunicorn configuration, parsing the JSON and
 returning a fixed reply as long as the skill's, and, for requests that save, also making the
-skill's single-row upsert on the same database with the same connections and durability.
+skill's single-row upsert (one statement, committed on its own) on the same database with the
+same connections and durability.
 
     python bench/bare.py PORT REPLY_BYTES [DATABASE_URL]
 """
@@ -10,6 +11,7 @@ from __future__ import annotations
 import json
 import sys
 import time
+from datetime import UTC
 from pathlib import Path
 
 import orjson
@@ -19,9 +21,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from skill.server import GunicornServer, options  # noqa: E402
 from skill.settings import DatabaseUrl  # noqa: E402
-from skill.store.adapter import _upsert  # noqa: E402
 from skill.store.database import open_database  # noqa: E402
 from skill.store.schema import upgrade  # noqa: E402
+from skill.store.sql import _upsert  # noqa: E402
 
 PLACE = ("routine", "step", "place_saved")
 
@@ -34,8 +36,8 @@ def create(reply_bytes: int, database_url: str | None = None) -> Flask:
         0, reply_bytes - len(reply)) + '"').encode()
     database = None
     if database_url:
-        migrating = open_database(DatabaseUrl.parse(database_url), pooled=False)
-        upgrade(migrating)
+        migrating = open_database(DatabaseUrl.parse(database_url), serving=False)
+        upgrade(migrating, UTC)
         migrating.close()
         database = open_database(DatabaseUrl.parse(database_url))
     statement = _upsert(PLACE)
@@ -48,9 +50,8 @@ def create(reply_bytes: int, database_url: str | None = None) -> Flask:
             attributes = data["session"]["attributes"]
             user = data["context"]["System"]["user"]["userId"]
             now = int(time.time())
-            with database.transaction(write=True) as tx:
-                tx.execute(statement, (user, now, attributes["routine"],
-                                       attributes["step"] + 1, now))
+            database.change(statement, (user, now, attributes["routine"],
+                                        attributes["step"] + 1, now))
         return Response(reply, mimetype="application/json")
 
     return app

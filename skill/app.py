@@ -22,6 +22,7 @@ from .clock import Clock, utc_now
 from .coach.state import clean_attributes
 from .content.loader import load_catalog
 from .settings import Settings
+from .store import Store, open_store
 from .store.database import open_database
 from .store.schema import upgrade
 from .untrusted import clip, shown
@@ -44,17 +45,21 @@ class Refused(Exception):
 
 def create_app(settings: Settings | None = None,
                verification: RequestVerification | None = None,
-               clock: Clock = utc_now) -> Flask:
+               clock: Clock = utc_now, store: Store | None = None) -> Flask:
     """A ready app; raises ContentError if the routines are invalid and StoreError if the
-    database cannot be reached or upgraded, so it never half-starts."""
+    database cannot be reached or upgraded, so it never half-starts. People are remembered
+    in `store` if given (its owner sets it up), else in SKILL_DATABASE_URL's."""
     settings = settings or Settings.from_env()
     catalog = load_catalog(settings.routines)
-    migrating = open_database(settings.database, pooled=False)
-    upgrade(migrating)
-    migrating.close()
-    # Workers fork after this: each opens its own connections when it first needs one.
-    database = open_database(settings.database)
-    skill = build_skill(catalog, database, resume_window=timedelta(hours=settings.resume_hours),
+    if store is None:
+        migrating = open_database(settings.database, serving=False)
+        try:
+            upgrade(migrating, settings.time_zone)
+        finally:
+            migrating.close()
+        # Workers fork after this: each opens its own connections when it first needs one.
+        store = open_store(settings.database)
+    skill = build_skill(catalog, store, resume_window=timedelta(hours=settings.resume_hours),
                         default_zone=settings.time_zone, clock=clock)
     verification = verification or build_verification(settings)
     limit = settings.max_body_bytes
@@ -65,7 +70,7 @@ def create_app(settings: Settings | None = None,
     app.config["MAX_CONTENT_LENGTH"] = limit + 1
     app.extensions["stretch_coach"] = {
         "settings": settings, "catalog": catalog, "verification": verification,
-        "database": database, "skill": skill}
+        "store": store, "skill": skill}
 
     @app.post("/")
     def alexa() -> Response:

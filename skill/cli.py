@@ -12,7 +12,8 @@ from . import logs
 from .content.loader import ContentError, check_content, display_path
 from .files import FileRefused, read_small_file
 from .settings import PORTS, WORKERS, Settings, SettingsError, bundled, parse_host, parse_whole
-from .store.database import StoreError, open_database
+from .store import StoreError
+from .store.database import open_database
 
 log = logging.getLogger("skill")
 # A chat script is typed by hand; anything larger is not one.
@@ -152,14 +153,18 @@ def run_build_model(args: argparse.Namespace, settings: Settings) -> int:
 def run_db(args: argparse.Namespace, settings: Settings) -> int:
     from .store.schema import upgrade
 
-    database = open_database(settings.database, pooled=False)
+    database = open_database(settings.database, serving=False)
     try:
-        found, now = upgrade(database)
+        upgraded = upgrade(database, settings.time_zone)
     finally:
         database.close()
     where = settings.database
-    print(f"{where}: schema version {found} -> {now}" if found != now
-          else f"{where}: schema version {now}, already current")
+    if upgraded.found == upgraded.now:
+        print(f"{where}: schema version {upgraded.now}, already current")
+        return 0
+    print(f"{where}: schema version {upgraded.found} -> {upgraded.now}")
+    for done in upgraded.done:
+        print(f"  {done}")
     return 0
 
 

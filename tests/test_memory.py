@@ -13,7 +13,8 @@ from skill.app import create_app
 from skill.settings import DatabaseUrl, Settings
 from skill.simulator.envelopes import Device, event_request
 from skill.simulator.settings_api import SettingsApi, settings_api
-from skill.store.database import StoreError, open_database
+from skill.store import StoreError
+from skill.store.database import open_database
 
 from .helpers import ROUTINES, Person, client_sender, held_seconds
 
@@ -54,7 +55,7 @@ def hosts(database_url, clock):
 
     yield host
     for app in made:
-        app.extensions["stretch_coach"]["database"].close()
+        app.extensions["stretch_coach"]["store"].close()
 
 
 @pytest.fixture
@@ -80,13 +81,18 @@ def finish(person: Person, routine: str = "butterfly") -> None:
 
 
 def stored(database_url: str, sql: str, params: tuple = ()) -> list:
-    database = open_database(DatabaseUrl.parse(database_url))
+    """What one statement reads, or [] after one that writes, straight from the database."""
+    database = open_database(DatabaseUrl.parse(database_url), serving=False)
     try:
-        with database.transaction(write=True) as tx:
-            cursor = tx.execute(sql, params)
-            return cursor.fetchall() if cursor.description else []
+        if sql.lstrip().upper().startswith("SELECT"):
+            return database.query(sql, params)
+        database.change(sql, params)
+        return []
     finally:
         database.close()
+
+
+HISTORY_OF = "SELECT * FROM completions WHERE person IN (SELECT id FROM people WHERE user_id = ?)"
 
 
 # The safety note, once per person.
@@ -335,7 +341,7 @@ def test_delete_my_progress_asks_then_deletes_everything(someone, database_url):
     assert done.speech.startswith("Done. I've deleted your progress") and done.ends_session
     user = someone.device.user_id
     assert stored(database_url, "SELECT * FROM people WHERE user_id = ?", (user,)) == []
-    assert stored(database_url, "SELECT * FROM completions WHERE user_id = ?", (user,)) == []
+    assert stored(database_url, HISTORY_OF, (user,)) == []
     assert "not medical advice" in someone.launch().speech  # a stranger again
 
 
@@ -356,7 +362,7 @@ def test_disabling_the_skill_deletes_everything(someone, database_url):
     assert turn.status == 200 and turn.body["response"] == {}
     user = someone.device.user_id
     assert stored(database_url, "SELECT * FROM people WHERE user_id = ?", (user,)) == []
-    assert stored(database_url, "SELECT * FROM completions WHERE user_id = ?", (user,)) == []
+    assert stored(database_url, HISTORY_OF, (user,)) == []
 
 
 # Records that no longer make sense.
@@ -399,12 +405,12 @@ def test_a_database_newer_than_the_skill_is_refused_with_a_clear_error(hosts, da
 
 
 def test_an_empty_database_gets_the_schema_and_a_second_start_changes_nothing(database_url):
-    from skill.store.schema import SCHEMA_VERSION, upgrade
+    from skill.store.schema import SCHEMA_VERSION, Upgrade, upgrade
 
-    database = open_database(DatabaseUrl.parse(database_url))
+    database = open_database(DatabaseUrl.parse(database_url), serving=False)
     try:
-        assert upgrade(database) == (0, SCHEMA_VERSION)
-        assert upgrade(database) == (SCHEMA_VERSION, SCHEMA_VERSION)
+        assert upgrade(database, UTC) == Upgrade(0, SCHEMA_VERSION)
+        assert upgrade(database, UTC) == Upgrade(SCHEMA_VERSION, SCHEMA_VERSION)
     finally:
         database.close()
 
@@ -424,25 +430,25 @@ def test_events_without_a_session_get_an_empty_response(someone, kind):
 
 def test_a_first_release_database_is_upgraded_keeping_what_it_holds(hosts, api, database_url,
                                                                    clock):
-    from skill.store.schema import MIGRATIONS, VERSION_TABLE
+    from skill.store.schema import MIGRATIONS, SCHEMA_VERSION, VERSION_TABLE
 
     device = Device(api_endpoint=api.url)
     saved = int(clock().timestamp())
-    database = open_database(DatabaseUrl.parse(database_url), pooled=False)
+    database = open_database(DatabaseUrl.parse(database_url), serving=False)
     try:
-        with database.transaction(write=True) as tx:  # as version 1 of the skill left it
-            tx.execute(VERSION_TABLE)
+        with database.transaction() as tx:  # as version 1 of the skill left it
+            tx.change(VERSION_TABLE)
             for statement in MIGRATIONS[1]:
-                tx.execute(statement)
-            tx.execute("INSERT INTO schema_version (version) VALUES (1)")
-            tx.execute("INSERT INTO people (user_id, first_seen, routine, step, place_saved) "
-                       "VALUES (?, ?, ?, ?, ?)", (device.user_id, saved, "spiral-twist", 1, saved))
+                tx.change(statement)
+            tx.change("INSERT INTO schema_version (version) VALUES (1)")
+            tx.change("INSERT INTO people (user_id, first_seen, routine, step, place_saved) "
+                      "VALUES (?, ?, ?, ?, ?)", (device.user_id, saved, "spiral-twist", 1, saved))
     finally:
         database.close()
     someone = person_on(hosts(), api, device)
     back = someone.launch()
     assert "Last time you stopped at step 2 of 2 of spiral twist" in back.speech
-    assert stored(database_url, "SELECT version FROM schema_version") == [(2,)]
+    assert stored(database_url, "SELECT version FROM schema_version") == [(SCHEMA_VERSION,)]
 
 
 def test_a_pace_is_remembered_from_one_session_to_the_next(someone):
@@ -457,15 +463,15 @@ def test_a_pace_is_remembered_from_one_session_to_the_next(someone):
 def test_a_full_sqlite_database_fails_its_writes_not_the_conversation(tmp_path):
     app = create_app(Settings(routines=(ROUTINES,), verify=False, database=DatabaseUrl.parse(
         f"sqlite:///{tmp_path}/full.sqlite3")))
-    database = app.extensions["stretch_coach"]["database"]
+    database = app.extensions["stretch_coach"]["store"].database
     # Flask's test client answers in this thread, so on this very connection; SQLite ends a
     # transaction itself when the disk is full.
     connection = database._connection()  # noqa: SLF001
     connection.execute("CREATE TABLE filler (x BLOB)")
     pages = connection.execute("PRAGMA page_count").fetchone()[0]
     connection.execute(f"PRAGMA max_page_count={pages}")
-    with pytest.raises(StoreError, match="full"), database.transaction(write=True) as tx:
-        tx.execute("INSERT INTO filler VALUES (randomblob(100000))")
+    with pytest.raises(StoreError, match="full"), database.transaction() as tx:
+        tx.change("INSERT INTO filler VALUES (randomblob(100000))")
     for _ in range(30):  # new people, each a new row the full file cannot take
         person = Person(client_sender(app.test_client()), Device())
         assert person.launch().speech.startswith("Welcome to Stretch Coach.")
@@ -485,7 +491,7 @@ def test_a_settings_api_answering_byte_by_byte_is_given_up_on_at_the_deadline(ho
 def test_a_database_that_fails_is_tried_once_a_request_not_twice(tmp_path, caplog):
     app = create_app(Settings(routines=(ROUTINES,), verify=False, database=DatabaseUrl.parse(
         f"sqlite:///{tmp_path}/store.sqlite3")))
-    database = app.extensions["stretch_coach"]["database"]
+    database = app.extensions["stretch_coach"]["store"].database
     database.close()
     blocked = tmp_path / "not-a-folder"
     blocked.write_text("")

@@ -58,7 +58,8 @@ def test_two_workers_finishing_routines_for_one_person_at_once_lose_none(databas
         assert all("all done" in turn.speech for turn in finished)
         progress = Person(http_sender(url + "/"), device).intent(intents.PROGRESS)
         assert f"you've finished {sessions} routines on 1 day" in progress.speech
-    rows = stored(database_url, "SELECT COUNT(*) FROM completions WHERE user_id = ?",
+    rows = stored(database_url, "SELECT COUNT(*) FROM completions JOIN people "
+                                "ON people.id = completions.person WHERE user_id = ?",
                   (device.user_id,))
     assert rows == [(sessions,)]
 
@@ -93,7 +94,9 @@ def test_sigterm_lets_writes_in_flight_finish_and_leaves_nothing_half_written(da
         assert process.wait(timeout=20) == 0
     finished = [turn for turn in answers if turn is not None and turn.status == 200]
     assert finished and all("all done" in turn.speech for turn in finished)
-    rows = stored(database_url, "SELECT routine, finished, request_id FROM completions "
+    rows = stored(database_url, "SELECT completions.routine, finished, request_id "
+                                "FROM completions "
+                                "JOIN people ON people.id = completions.person "
                                 "WHERE user_id = ?", (device.user_id,))
     assert len(rows) == len(finished)
     assert all(routine == "butterfly-stretch" and when and request for routine, when, request

@@ -21,7 +21,6 @@ from ..coach.replies import History, Reply
 from ..coach.state import StaleState, State, parse_state
 from ..content.catalog import Catalog
 from ..screen.screens import Screens
-from ..store.database import StoreError
 from ..untrusted import shown, token
 from ..voice.speech import Speech
 from . import intents
@@ -209,15 +208,14 @@ class UnknownIntentHandler(CoachHandler):
 class SkillDisabledHandler(AbstractRequestHandler):
     """The person disabled the skill: everything stored for them is deleted."""
 
+    def __init__(self, memory: Memory):
+        self.memory = memory
+
     def can_handle(self, handler_input: HandlerInput) -> bool:
         return is_request_type(intents.SKILL_DISABLED)(handler_input)
 
     def handle(self, handler_input: HandlerInput) -> Response:
-        try:
-            handler_input.attributes_manager.delete_persistent_attributes()
-        except StoreError as error:
-            log.error("request %s: skill disabled, but cannot delete what is stored: %s",
-                      request_id(handler_input), error)
+        self.memory.forget(handler_input)
         return handler_input.response_builder.response
 
 

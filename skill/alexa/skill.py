@@ -1,4 +1,9 @@
-"""The ASK SDK skill: handlers, interceptors, persistence and the settings API, wired once."""
+"""The ASK SDK skill: handlers, interceptors, memory and the settings API, wired once.
+
+People are remembered through the store it is given (skill/store/store.py), called by Memory
+directly: not through the SDK's persistence adapter, whose whole-item writes would drop what a
+request did not change (store.py says more).
+"""
 
 from __future__ import annotations
 
@@ -10,8 +15,7 @@ from ..clock import Clock, utc_now
 from ..coach.conversation import Coach
 from ..content.catalog import Catalog
 from ..screen.screens import Screens
-from ..store.adapter import SqlPersistenceAdapter
-from ..store.database import Database
+from ..store import Store
 from ..voice.speech import Speech
 from .buttons import ButtonInterceptor
 from .handlers import (
@@ -32,15 +36,14 @@ from .runtime import Skill
 from .serializer import QuickSerializer
 
 
-def build_skill(catalog: Catalog, database: Database, *, resume_window: timedelta,
+def build_skill(catalog: Catalog, store: Store, *, resume_window: timedelta,
                 default_zone: tzinfo, clock: Clock = utc_now) -> Skill:
-    """The skill for `catalog`, remembering people in `database`."""
+    """The skill for `catalog`, remembering people in `store`."""
     speech = Speech(catalog)
     coach = Coach(catalog, speech.part_count)
-    adapter = SqlPersistenceAdapter(database, lambda: clock().timestamp())
-    memory = Memory(catalog, adapter, clock, resume_window, default_zone)
+    memory = Memory(catalog, store, clock, resume_window, default_zone)
     coaching = Coaching(coach, speech, Screens(catalog, speech), memory)
-    builder = CustomSkillBuilder(persistence_adapter=adapter)
+    builder = CustomSkillBuilder()
     builder.add_global_request_interceptor(ButtonInterceptor())
     builder.add_global_request_interceptor(StateInterceptor(catalog, speech, memory))
     for intent, event in EVENTS.items():
@@ -49,7 +52,7 @@ def build_skill(catalog: Catalog, database: Database, *, resume_window: timedelt
     for handler in SLOTTED_HANDLERS.values():
         builder.add_request_handler(handler(coaching))
     builder.add_request_handler(UnknownIntentHandler(coaching))
-    builder.add_request_handler(SkillDisabledHandler())
+    builder.add_request_handler(SkillDisabledHandler(memory))
     builder.add_request_handler(SessionEndedHandler())
     builder.add_request_handler(OtherRequestHandler())
     builder.add_exception_handler(ApologyHandler(coach, speech))

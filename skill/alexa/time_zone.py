@@ -12,7 +12,6 @@ import logging
 import threading
 import urllib.error
 import urllib.request
-from zoneinfo import ZoneInfo
 
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model.services import (
@@ -23,7 +22,7 @@ from ask_sdk_model.services import (
     ServiceClientFactory,
 )
 
-from ..settings import SettingsError, parse_time_zone
+from ..store.days import read_zone
 from .model_meta import SDK  # the SDK's serializer reads the answer, a JSON string
 
 log = logging.getLogger(__name__)
@@ -112,12 +111,3 @@ def within_deadline(call, deadline: float = DEADLINE_SECONDS):
         raise value
     return value
 
-
-def read_zone(name: object) -> ZoneInfo | None:
-    """The IANA zone `name` says, if it is one this machine knows (as settings read them)."""
-    if not isinstance(name, str):
-        return None
-    try:
-        return parse_time_zone(name, "zone")
-    except SettingsError:
-        return None

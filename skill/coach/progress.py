@@ -21,19 +21,18 @@ class Progress:
     streak: int  # days in a row with at least one, up to today (or yesterday)
 
 
-def summarize(finished: Iterable[tuple[str, datetime]], catalog: Catalog, zone: tzinfo,
-              now: datetime) -> Progress:
-    """The progress that `finished` (routine id, when) shows, in the person's local days."""
+def summarize(finished: Iterable[tuple[str, datetime]], streak: int, catalog: Catalog,
+              zone: tzinfo, now: datetime) -> Progress:
+    """The week that `finished` (routine id, when: the last seven local days' at least) shows,
+    in the person's local days, with the `streak` kept as they finished routines."""
     today = now.astimezone(zone).date()
     week_start = today - timedelta(days=WEEK_DAYS - 1)
-    days: set[date] = set()
     week: Counter[str] = Counter()
     week_days: set[date] = set()
     for routine_id, moment in finished:
         if catalog.get(routine_id) is None:
             continue  # a routine since removed from the content
         day = moment.astimezone(zone).date()
-        days.add(day)
         if week_start <= day <= today:
             week[routine_id] += 1
             week_days.add(day)
@@ -42,15 +41,5 @@ def summarize(finished: Iterable[tuple[str, datetime]], catalog: Catalog, zone: 
     return Progress(
         finished=sum(week.values()), days=len(week_days),
         routines=tuple((catalog.get(routine_id), count) for routine_id, count in ranked),
-        streak=_streak(days, today),
+        streak=streak,
     )
-
-
-def _streak(days: set[date], today: date) -> int:
-    """Consecutive days ending today, or ending yesterday if today has none yet."""
-    day = today if today in days else today - timedelta(days=1)
-    streak = 0
-    while day in days:
-        streak += 1
-        day -= timedelta(days=1)
-    return streak

@@ -1,109 +1,290 @@
 """Connections to the store's database: SQLite in a file by default, PostgreSQL across hosts.
 
-Connections belong to the process (and, for SQLite, the thread) that opened them: each
-gunicorn worker opens its own after the fork, never using one inherited from the master.
+Statements are written once, with `?` placeholders, for either database. A statement on its
+own (`query`, `change`) commits by itself; several that must land together run in a
+`transaction`. Connections belong to the process (and, for SQLite, the thread) that opened
+them: each gunicorn worker opens its own after the fork, never using one inherited from the
+master.
 """
 
 from __future__ import annotations
 
+import abc
 import contextlib
+import fcntl
+import logging
 import os
 import sqlite3
 import threading
-from collections.abc import Callable, Iterator
+import time
+from collections.abc import Callable, Iterable, Iterator
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 from ..settings import DatabaseKind, DatabaseUrl
+from .store import StoreError
+
+log = logging.getLogger(__name__)
 
 # How long a request may wait for the database before the skill answers without it.
 BUSY_SECONDS = 3.0
 POOL_SIZE = 8
-
-
-class StoreError(Exception):
-    """The database could not be reached, or refused a statement."""
+# SQLite's write-ahead log is copied into the database by a thread of each worker this often,
+# instead of by whichever request's write crosses SQLite's 1,000 pages (10-17 ms, measured).
+CHECKPOINT_SECONDS = 1.0
+# A writer waiting for another worker's transaction looks again after this long, then after
+# twice as long, up to WAIT_MOST: SQLite's own busy handler waits 1, 2, 5, 10 ... 100 ms.
+WAIT_LEAST, WAIT_MOST = 0.0002, 0.002
 
 
 class Transaction:
-    """Statements inside one transaction, written with `?` placeholders for either database."""
+    """Statements inside one transaction."""
 
     def __init__(self, cursor: Any, convert: Callable[[str], str]):
         self.cursor = cursor
         self.convert = convert
 
-    def execute(self, sql: str, params: tuple = ()) -> Any:
-        return self.cursor.execute(self.convert(sql), params)
+    def query(self, sql: str, params: tuple = ()) -> list[tuple]:
+        return self.cursor.execute(self.convert(sql), params).fetchall()
+
+    def change(self, sql: str, params: tuple = ()) -> int:
+        """Runs a statement that writes; how many rows it wrote."""
+        return self.cursor.execute(self.convert(sql), params).rowcount
+
+    def many(self, sql: str, rows: Iterable[tuple]) -> None:
+        self.cursor.executemany(self.convert(sql), rows)
 
 
-class Database:
-    """A database the store can run transactions on."""
+class Database(abc.ABC):
+    """A database the store can run statements and transactions on."""
 
-    def transaction(self, write: bool = False) -> contextlib.AbstractContextManager[Transaction]:
-        raise NotImplementedError
+    kind: DatabaseKind
 
+    @abc.abstractmethod
+    def query(self, sql: str, params: tuple = ()) -> list[tuple]:
+        """The rows one statement reads, on their own (no transaction around them)."""
+
+    @abc.abstractmethod
+    def change(self, sql: str, params: tuple = ()) -> int:
+        """Runs one statement that writes, committed on its own; how many rows it wrote."""
+
+    @abc.abstractmethod
+    def transaction(self) -> contextlib.AbstractContextManager[Transaction]:
+        """Statements that commit together or not at all (a write, serialised with every
+        other transaction on the database)."""
+
+    @abc.abstractmethod
     def close(self) -> None:
-        """Closes what this process opened; the next transaction opens afresh."""
+        """Closes what this process opened; the next statement opens afresh."""
 
 
-def open_database(database: DatabaseUrl, pooled: bool = True) -> Database:
-    """The database `database` names. Unpooled, PostgreSQL connects afresh for each
-    transaction: for one-off work such as a schema upgrade."""
+def open_database(database: DatabaseUrl, serving: bool = True) -> Database:
+    """The database `database` names, for serving requests (pooled connections, SQLite's
+    checkpoints in the background) or, with serving=False, for one-off work such as a schema
+    upgrade (a connection for each transaction, SQLite's checkpoints as it makes them)."""
     if database.kind is DatabaseKind.SQLITE:
-        return SqliteDatabase(database.sqlite_path)
-    return PostgresDatabase(database.url, pooled)
+        return SqliteDatabase(database.sqlite_path, serving)
+    return PostgresDatabase(database.url, serving)
 
 
 class SqliteDatabase(Database):
-    """One file, in WAL mode with a busy timeout, so several workers can share it."""
+    """One file in WAL mode, shared by the workers of one host.
 
-    def __init__(self, path: Path):
+    A statement on its own takes and drops SQLite's write lock inside one call, so its writer
+    never holds the lock while it waits for Python's. Transactions hold the lock across
+    several calls: they queue for it on a lock of the worker's and then a lock file of the
+    host's, woken as soon as it is free, rather than sleeping in SQLite's busy handler, which
+    is left to other processes (a `db upgrade`, the sqlite3 shell).
+    """
+
+    kind = DatabaseKind.SQLITE
+
+    def __init__(self, path: Path, serving: bool = True):
         self.path = path
+        self.serving = serving
         self._local = threading.local()
+        self._guard = threading.Lock()
+        self._writers: _Writers | None = None
 
     def _connection(self) -> sqlite3.Connection:
         local = self._local
         if getattr(local, "pid", None) != os.getpid():
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            connection = sqlite3.connect(self.path, timeout=BUSY_SECONDS, isolation_level=None)
-            # NORMAL in WAL mode loses no committed data on a crash of the process, only on a
-            # power cut at the wrong moment; the usual choice, and what bench/ compares with.
-            connection.execute("PRAGMA journal_mode=WAL")
-            connection.execute("PRAGMA synchronous=NORMAL")
-            local.connection, local.pid = connection, os.getpid()
+            local.connection, local.pid = self._open(), os.getpid()
+            local.checkpoints = self._process().checkpoints if self.serving else None
+            if local.checkpoints:
+                local.checkpoints.start()
         return local.connection
 
-    @contextlib.contextmanager
-    def transaction(self, write: bool = False) -> Iterator[Transaction]:
+    def _open(self) -> sqlite3.Connection:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        connection = sqlite3.connect(self.path, timeout=BUSY_SECONDS, isolation_level=None)
+        # NORMAL in WAL mode loses no committed data on a crash of the process, only on a
+        # power cut at the wrong moment; the usual choice, and what bench/ compares with.
+        connection.execute("PRAGMA journal_mode=WAL")
+        connection.execute("PRAGMA synchronous=NORMAL")
+        if self.serving:
+            connection.execute("PRAGMA wal_autocheckpoint=0")  # Checkpoints does them
+        return connection
+
+    def _process(self) -> _Writers:
+        """This process's writer locks and checkpoint thread, made after the fork."""
+        with self._guard:
+            if self._writers is None or self._writers.pid != os.getpid():
+                self._writers = _Writers(self.path, self._open)
+            return self._writers
+
+    def query(self, sql: str, params: tuple = ()) -> list[tuple]:
         try:
-            connection = self._connection()
-            # A writer takes the lock up front, so it waits for another writer instead of
-            # failing when a read lock cannot be upgraded.
-            connection.execute("BEGIN IMMEDIATE" if write else "BEGIN")
+            return self._connection().execute(sql, params).fetchall()
         except (sqlite3.Error, OSError) as error:
-            raise StoreError(f"SQLite database {self.path}: {error}") from None
+            raise self._error(error) from None
+
+    def change(self, sql: str, params: tuple = ()) -> int:
         try:
-            yield Transaction(connection.cursor(), _same)
-            connection.execute("COMMIT")
-        except BaseException as error:
-            # SQLite ends a transaction itself on some errors (a full disk, an I/O error), and
-            # a ROLLBACK then would raise in its turn.
-            if connection.in_transaction:
-                with contextlib.suppress(sqlite3.Error):
-                    connection.execute("ROLLBACK")
-            if isinstance(error, sqlite3.Error):
-                raise StoreError(f"SQLite database {self.path}: {error}") from None
-            raise
+            count = self._connection().execute(sql, params).rowcount
+        except (sqlite3.Error, OSError) as error:
+            raise self._error(error) from None
+        self._wrote()
+        return count
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[Transaction]:
+        writers = self._process()
+        with writers.turn(self._error):
+            try:
+                connection = self._connection()
+                connection.execute("BEGIN IMMEDIATE")
+            except (sqlite3.Error, OSError) as error:
+                raise self._error(error) from None
+            try:
+                yield Transaction(connection.cursor(), _same)
+                connection.execute("COMMIT")
+            except BaseException as error:
+                # SQLite ends a transaction itself on some errors (a full disk, an I/O
+                # error), and a ROLLBACK then would raise in its turn.
+                if connection.in_transaction:
+                    with contextlib.suppress(sqlite3.Error):
+                        connection.execute("ROLLBACK")
+                if isinstance(error, sqlite3.Error):
+                    raise self._error(error) from None
+                raise
+        self._wrote()
+
+    def _wrote(self) -> None:
+        if self._local.checkpoints:
+            self._local.checkpoints.pending = True
+
+    def _error(self, error: BaseException) -> StoreError:
+        return StoreError(f"SQLite database {self.path}: {error}")
 
     def close(self) -> None:
         if getattr(self._local, "pid", None) == os.getpid():
             self._local.connection.close()
         self._local = threading.local()
+        with self._guard:
+            if self._writers is not None and self._writers.pid == os.getpid():
+                self._writers.close()
+            self._writers = None
+
+
+class _Writers:
+    """One process's side of SQLite's single writer: a lock its threads queue on, the host's
+    lock file its processes queue on, and the thread that checkpoints."""
+
+    def __init__(self, path: Path, connect: Callable[[], sqlite3.Connection]):
+        self.pid = os.getpid()
+        self.lock = threading.Lock()
+        self.lock_file = path.with_name(path.name + "-lock")
+        self._descriptor: int | None = None  # opened in this process: flock is per opening
+        self.checkpoints = Checkpoints(connect)
+
+    @contextlib.contextmanager
+    def turn(self, error: Callable[[BaseException], StoreError]) -> Iterator[None]:
+        """Holds the write turn of the host: this worker's lock, then the host's."""
+        deadline = time.monotonic() + BUSY_SECONDS
+        if not self.lock.acquire(timeout=BUSY_SECONDS):
+            raise error(TimeoutError(f"no turn to write within {BUSY_SECONDS:g} s"))
+        try:
+            descriptor = self._lock_host(deadline, error)
+            try:
+                yield
+            finally:
+                fcntl.flock(descriptor, fcntl.LOCK_UN)
+        finally:
+            self.lock.release()
+
+    def _lock_host(self, deadline: float, error: Callable[[BaseException], StoreError]) -> int:
+        # A blocking flock would wait with no deadline; this waits at most WAIT_MOST past
+        # the moment the other worker lets go, and gives up at the deadline.
+        try:
+            if self._descriptor is None:
+                self._descriptor = os.open(self.lock_file, os.O_RDWR | os.O_CREAT, 0o600)
+            pause = WAIT_LEAST
+            while True:
+                try:
+                    fcntl.flock(self._descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    return self._descriptor
+                except BlockingIOError:
+                    if time.monotonic() > deadline:
+                        raise TimeoutError(f"another worker held {self.lock_file.name} for "
+                                           f"{BUSY_SECONDS:g} s") from None
+                    time.sleep(pause)
+                    pause = min(pause * 2, WAIT_MOST)
+        except OSError as failed:
+            raise error(failed) from None
+
+    def close(self) -> None:
+        self.checkpoints.stop()
+        if self._descriptor is not None:
+            os.close(self._descriptor)
+            self._descriptor = None
+
+
+class Checkpoints:
+    """SQLite's checkpoints (the write-ahead log copied into the database file), made by a
+    thread of the worker's own once a second after any write, off every request's path.
+
+    PASSIVE checkpoints wait for no reader or writer; what they cannot copy yet, the next
+    one does. Were this thread to fail, the log would grow but nothing would be lost.
+    """
+
+    def __init__(self, connect: Callable[[], sqlite3.Connection]):
+        self.connect = connect
+        self.pending = False
+        self._stopped = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._run, name="sqlite checkpoints",
+                                            daemon=True)
+            self._thread.start()
+
+    def stop(self) -> None:
+        self._stopped.set()
+
+    def _run(self) -> None:
+        connection = None
+        while not self._stopped.wait(CHECKPOINT_SECONDS):
+            if not self.pending:
+                continue
+            self.pending = False
+            try:
+                connection = connection or self.connect()
+                connection.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+            except sqlite3.Error as error:
+                log.warning("SQLite checkpoint failed (the next one tries again): %s", error)
+        if connection is not None:
+            connection.close()
 
 
 class PostgresDatabase(Database):
-    """A psycopg connection pool per worker process, created on first use after the fork."""
+    """A psycopg connection pool per worker process, created on first use after the fork.
+    Statements on their own commit by themselves (autocommit: one round trip); transactions
+    are PostgreSQL's, so hosts need no lock of ours to share the database."""
+
+    kind = DatabaseKind.POSTGRESQL
 
     def __init__(self, url: str, pooled: bool = True):
         self.url = url
@@ -120,29 +301,41 @@ class PostgresDatabase(Database):
 
                     self._pool = ConnectionPool(
                         self.url, min_size=1, max_size=POOL_SIZE, timeout=BUSY_SECONDS,
-                        kwargs={"connect_timeout": int(BUSY_SECONDS)}, open=True,
-                        name="stretch-coach")
+                        kwargs={"connect_timeout": int(BUSY_SECONDS), "autocommit": True},
+                        open=True, name="stretch-coach")
                     self._pid = os.getpid()
         return self._pool
 
-    @contextlib.contextmanager
-    def transaction(self, write: bool = False) -> Iterator[Transaction]:
-        import psycopg
-        from psycopg_pool import PoolTimeout
-
-        try:
-            with self._connection() as connection, connection.cursor() as cursor:
-                yield Transaction(cursor, _postgres_placeholders)
-        except (psycopg.Error, PoolTimeout) as error:
-            raise StoreError(f"PostgreSQL: {_first_line(error)}") from None
-
     def _connection(self) -> contextlib.AbstractContextManager[Any]:
-        """A connection that commits at the end of its block (or rolls back on an error)."""
         if self.pooled:
             return self._connections().connection()
         import psycopg
 
-        return psycopg.connect(self.url, connect_timeout=int(BUSY_SECONDS))
+        return psycopg.connect(self.url, connect_timeout=int(BUSY_SECONDS), autocommit=True)
+
+    @contextlib.contextmanager
+    def _errors(self) -> Iterator[None]:
+        import psycopg
+        from psycopg_pool import PoolTimeout
+
+        try:
+            yield
+        except (psycopg.Error, PoolTimeout) as error:
+            raise StoreError(f"PostgreSQL: {_first_line(error)}") from None
+
+    def query(self, sql: str, params: tuple = ()) -> list[tuple]:
+        with self._errors(), self._connection() as connection:
+            return connection.execute(_postgres(sql), params).fetchall()
+
+    def change(self, sql: str, params: tuple = ()) -> int:
+        with self._errors(), self._connection() as connection:
+            return connection.execute(_postgres(sql), params).rowcount
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[Transaction]:
+        with self._errors(), self._connection() as connection, connection.transaction(), \
+                connection.cursor() as cursor:
+            yield Transaction(cursor, _postgres)
 
     def close(self) -> None:
         if self._pid == os.getpid() and self._pool is not None:
@@ -155,7 +348,7 @@ def _same(sql: str) -> str:
 
 
 @cache
-def _postgres_placeholders(sql: str) -> str:
+def _postgres(sql: str) -> str:
     return sql.replace("?", "%s")
 
 
