@@ -254,7 +254,7 @@ def side_by_side(servers: dict[str, Callable], requests_file: Path, script: Path
     median over rounds of its rate against the first server's in the same round (so that a
     change in the machine's speed between rounds falls on both sides of a ratio)."""
     results: dict[str, list[Load]] = {name: [] for name in servers}
-    with _all(servers) as running:
+    with serving_all(servers) as running:
         for server in running.values():
             load(server, requests_file, script, 1, args.connections)  # warm up
         for _ in range(args.rounds):
@@ -268,7 +268,7 @@ def side_by_side(servers: dict[str, Callable], requests_file: Path, script: Path
 
 
 @contextmanager
-def _all(servers: dict[str, Callable]) -> Iterator[dict[str, Server]]:
+def serving_all(servers: dict[str, Callable]) -> Iterator[dict[str, Server]]:
     stack, running = [], {}
     try:
         for name, start in servers.items():

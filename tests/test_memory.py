@@ -5,16 +5,20 @@ from __future__ import annotations
 
 import time
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from skill.alexa import intents
 from skill.app import create_app
 from skill.settings import DatabaseUrl, Settings
-from skill.simulator.envelopes import Device, event_request
+from skill.simulator.envelopes import Device, event_request, intent_request, timestamp
 from skill.simulator.settings_api import SettingsApi, settings_api
 from skill.store import StoreError
 from skill.store.database import open_database
+from skill.store.days import local_day
+from skill.store.records import Changes, Completion
+from skill.voice.ssml import to_plain
 
 from .helpers import ROUTINES, Person, client_sender, held_seconds
 
@@ -92,7 +96,23 @@ def stored(database_url: str, sql: str, params: tuple = ()) -> list:
         database.close()
 
 
-HISTORY_OF = "SELECT * FROM completions WHERE person IN (SELECT id FROM people WHERE user_id = ?)"
+def erased(database_url: str, user: str):
+    """Waits until a forgotten person's history is erased (in the background), and says
+    whether anything of them is left."""
+    person = stored(database_url, "SELECT id FROM people WHERE user_id = ?", (user,))
+
+    def left() -> list:  # (SQLite may give the number to someone new once it is free)
+        return stored(database_url, "SELECT * FROM people WHERE id = ? AND user_id IS NULL",
+                      person[0]) + stored(
+            database_url, "SELECT * FROM completions WHERE person = ?", person[0])
+
+    def wait() -> list:
+        deadline = time.monotonic() + 30
+        while left() and time.monotonic() < deadline:
+            time.sleep(0.02)
+        return left()
+
+    return wait
 
 
 # The safety note, once per person.
@@ -310,6 +330,62 @@ def test_the_streak_breaks_on_a_missed_day_and_survives_until_tonight(someone, c
     assert "4 routines on 4 days" in progress and "in a row" not in progress
 
 
+@pytest.mark.parametrize("years", [2, 5])
+def test_a_streak_of_years_is_heard_whole(hosts, api, clock, years):
+    app = hosts()
+    someone = person_on(app, api)
+    someone.launch()
+    someone.intent(intents.PROGRESS)  # the device's zone is asked for, and kept
+    store, user, new_york = app.extensions["stretch_coach"]["store"], someone.device.user_id, \
+        ZoneInfo("America/New_York")
+    days = round(years * 365.25)
+    for back in range(days, 0, -1):  # every evening up to yesterday's, twice on Sundays
+        evening = clock() - timedelta(days=back, hours=1 if back % 2 else -4)
+        for n in range(2 if evening.astimezone(new_york).weekday() == 6 else 1):
+            at = int(evening.timestamp()) + n
+            store.save(user, Changes(seen=at, finished=Completion("butterfly-stretch", at,
+                                                                    f"{back}.{n}"),
+                                     finished_on=local_day(at, new_york)))
+    progress = someone.intent(intents.PROGRESS).speech
+    assert f"That's {days} days in a row." in progress  # nothing yet today
+    assert "finished 7 routines on 6 days" in progress  # Sunday's two, today none
+    finish(someone)
+    assert f"That's {days + 1} days in a row." in someone.intent(intents.PROGRESS).speech
+
+
+def test_a_retried_last_step_counts_its_routine_once(someone, clock):
+    someone.launch()
+    started = someone.start("butterfly")
+    request = intent_request(intents.NEXT)
+    request["timestamp"] = timestamp(clock())  # as Alexa stamps it, and a retry repeats it
+    retry = someone.device.envelope(request, {"new": False, "sessionId": "s",
+                                              "attributes": started.attributes})
+    for _ in range(2):
+        status, body = someone.send(retry)
+        assert status == 200 and "all done" in to_plain(body["response"]["outputSpeech"]["ssml"])
+        clock.advance(seconds=20)
+    assert "finished 1 routine on 1 day" in someone.intent(intents.PROGRESS).speech
+
+
+def test_a_session_start_reads_the_persons_row_and_nothing_of_their_history(tmp_path):
+    app = create_app(Settings(routines=(ROUTINES,), verify=False, database=DatabaseUrl.parse(
+        f"sqlite:///{tmp_path}/store.sqlite3")))
+    someone = Person(client_sender(app.test_client()), Device())
+    for _ in range(3):
+        finish(someone)
+    statements = []
+    # Flask's test client answers in this thread, so on this very connection.
+    connection = app.extensions["stretch_coach"]["store"].database._connection()  # noqa: SLF001
+    connection.set_trace_callback(statements.append)
+    assert someone.launch().speech.startswith(WELCOME_AGAIN)
+    assert someone.start("butterfly").speech.startswith("Butterfly stretch.")
+    reads = [statement for statement in statements if statement.startswith("SELECT")]
+    assert len(reads) == 1 and "FROM people WHERE user_id" in reads[0]
+    assert not any("completions" in statement for statement in statements)
+    someone.intent(intents.PROGRESS)
+    assert any("FROM completions" in statement for statement in statements)
+
+
 def test_progress_mid_routine_keeps_the_place(someone):
     someone.launch()
     someone.start("leg cramp massage")
@@ -337,12 +413,12 @@ def test_delete_my_progress_asks_then_deletes_everything(someone, database_url):
     someone.start("spiral twist")
     ask = someone.intent(intents.DELETE_PROGRESS)
     assert ask.speech.endswith("Shall I delete it all?") and not ask.ends_session
+    left = erased(database_url, someone.device.user_id)
     done = someone.say(intents.YES)
     assert done.speech.startswith("Done. I've deleted your progress") and done.ends_session
-    user = someone.device.user_id
-    assert stored(database_url, "SELECT * FROM people WHERE user_id = ?", (user,)) == []
-    assert stored(database_url, HISTORY_OF, (user,)) == []
-    assert "not medical advice" in someone.launch().speech  # a stranger again
+    assert "not medical advice" in someone.launch().speech  # a stranger again, at once
+    assert "haven't finished a routine" in someone.intent(intents.PROGRESS).speech
+    assert left() == []
 
 
 def test_no_to_delete_keeps_everything_and_the_place(someone):
@@ -358,11 +434,10 @@ def test_no_to_delete_keeps_everything_and_the_place(someone):
 def test_disabling_the_skill_deletes_everything(someone, database_url):
     someone.launch()
     finish(someone)
+    left = erased(database_url, someone.device.user_id)
     turn = someone.event(event_request(intents.SKILL_DISABLED))
     assert turn.status == 200 and turn.body["response"] == {}
-    user = someone.device.user_id
-    assert stored(database_url, "SELECT * FROM people WHERE user_id = ?", (user,)) == []
-    assert stored(database_url, HISTORY_OF, (user,)) == []
+    assert left() == []
 
 
 # Records that no longer make sense.

@@ -1,11 +1,14 @@
-"""Memory across real server processes: a restart, and two workers writing for one person at
-once. On SQLite and on PostgreSQL."""
+"""Memory across real server processes: a restart, and the workers of one host, or two hosts,
+writing for one person at once. On SQLite and on PostgreSQL."""
 
 from __future__ import annotations
 
+import contextlib
 import signal
 import threading
 import time
+
+import pytest
 
 from skill.alexa import intents
 from skill.simulator.chat import Unreachable, http_sender
@@ -34,12 +37,16 @@ def test_a_person_resumes_after_the_server_process_restarts(database_url):
         assert someone.say(intents.RESUME).speech.startswith("Picking up leg cramp massage")
 
 
-def test_two_workers_finishing_routines_for_one_person_at_once_lose_none(database_url):
+@pytest.mark.parametrize("hosts", [1, 2])
+def test_workers_and_hosts_finishing_routines_for_one_person_at_once_lose_none(database_url,
+                                                                               hosts):
     sessions = 16
-    with settings_api(SettingsApi(zone="UTC")) as api, \
-            serving({**DEVELOPMENT, "SKILL_DATABASE_URL": database_url}) as (url, _):
+    env = {**DEVELOPMENT, "SKILL_DATABASE_URL": database_url}
+    with settings_api(SettingsApi(zone="UTC")) as api, contextlib.ExitStack() as stack:
+        urls = [stack.enter_context(serving(env))[0] for _ in range(hosts)]  # 2 workers each
+        url = urls[0]
         device = Device(api_endpoint=api.url)  # one person, on many sessions at once
-        people = [Person(http_sender(url + "/"), device) for _ in range(sessions)]
+        people = [Person(http_sender(urls[n % hosts] + "/"), device) for n in range(sessions)]
         for person in people:
             person.start("butterfly")
         start = threading.Barrier(sessions)
