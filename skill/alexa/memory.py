@@ -113,19 +113,18 @@ class Memory:
     def save(self, handler_input: HandlerInput, before: State, reply: Reply) -> None:
         """Stores what `reply` changed, if anything, before the response goes out."""
         user = user_id(handler_input.request_envelope)
-        if user is None:
-            return
-        if Effect.FORGET_PERSON in reply.effects:
-            self.forget(handler_input)
-            return
-        changes = self.changes(handler_input, before, reply)
-        if not changes:
+        forgets = Effect.FORGET_PERSON in reply.effects
+        changes = Changes() if forgets else self.changes(handler_input, before, reply)
+        if user is None or not (forgets or changes):
             return
         if handler_input.attributes_manager.request_attributes.get(STORE_DOWN):
             # The load already waited out the database's deadline; a second wait would take
             # the request past Alexa's 8 seconds.
             log.error("request %s: not saving %s: the database did not answer",
-                      request_id(handler_input), changes.names())
+                      request_id(handler_input), ["forget"] if forgets else changes.names())
+            return
+        if forgets:
+            self.forget(handler_input)
             return
         try:
             self.store.save(user, changes)

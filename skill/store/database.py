@@ -75,6 +75,11 @@ class Database(abc.ABC):
         other transaction on the database)."""
 
     @abc.abstractmethod
+    def release(self) -> None:
+        """Lets go of the connection this thread keeps, if it keeps one: for threads that use
+        the database seldom (erasing forgotten people)."""
+
+    @abc.abstractmethod
     def close(self) -> None:
         """Closes what this process opened; the next statement opens afresh."""
 
@@ -178,9 +183,13 @@ class SqliteDatabase(Database):
     def _error(self, error: BaseException) -> StoreError:
         return StoreError(f"SQLite database {self.path}: {error}")
 
-    def close(self) -> None:
+    def release(self) -> None:
         if getattr(self._local, "pid", None) == os.getpid():
             self._local.connection.close()
+            self._local.pid = None
+
+    def close(self) -> None:
+        self.release()
         self._local = threading.local()
         with self._guard:
             if self._writers is not None and self._writers.pid == os.getpid():
@@ -254,29 +263,29 @@ class Checkpoints:
         self.pending = False
         self._stopped = threading.Event()
         self._thread: threading.Thread | None = None
+        self._lock = threading.Lock()
 
     def start(self) -> None:
-        if self._thread is None:
-            self._thread = threading.Thread(target=self._run, name="sqlite checkpoints",
-                                            daemon=True)
-            self._thread.start()
+        with self._lock:
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._run, name="sqlite checkpoints",
+                                                daemon=True)
+                self._thread.start()
 
     def stop(self) -> None:
         self._stopped.set()
 
     def _run(self) -> None:
-        connection = None
         while not self._stopped.wait(CHECKPOINT_SECONDS):
             if not self.pending:
                 continue
             self.pending = False
+            # A connection for each checkpoint (a fraction of one's cost): none kept idle.
             try:
-                connection = connection or self.connect()
-                connection.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
-            except sqlite3.Error as error:
+                with contextlib.closing(self.connect()) as connection:
+                    connection.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+            except (sqlite3.Error, OSError) as error:
                 log.warning("SQLite checkpoint failed (the next one tries again): %s", error)
-        if connection is not None:
-            connection.close()
 
 
 class PostgresDatabase(Database):
@@ -336,6 +345,9 @@ class PostgresDatabase(Database):
         with self._errors(), self._connection() as connection, connection.transaction(), \
                 connection.cursor() as cursor:
             yield Transaction(cursor, _postgres)
+
+    def release(self) -> None:
+        """Nothing to let go of: a connection goes back to the pool after each use."""
 
     def close(self) -> None:
         if self._pid == os.getpid() and self._pool is not None:

@@ -113,4 +113,5 @@ class Forgetting:
                     log.info("erased the history of forgotten people in %d batches", batches)
             except StoreError as error:
                 log.error("cannot erase a forgotten person's history yet: %s", error)
+            self.database.release()
             wake.wait(SWEEP_SECONDS)
