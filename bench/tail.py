@@ -77,12 +77,13 @@ def tail(args: argparse.Namespace, work: Path, pki: AlexaLikePKI, database: str,
 def report(results: dict, args: argparse.Namespace, where: str) -> None:
     print(f"verified 'next' requests, {where}; wrk, medians of {args.rounds} rounds of "
           f"{args.seconds} s; p99 ratio: against the floor's, round by round\n")
-    print(f"{'':34}{'req/s':>8}{'p50 ms':>9}{'p99 ms':>9}{'p99 ratio':>11}{'failed':>8}")
+    print(f"{'':34}{'req/s':>8}{'p50 ms':>9}{'p99 ms':>9}{'CPU µs/req':>12}{'p99 ratio':>11}"
+          f"{'failed':>8}")
     for (workers, connections), sides in results.items():
         print(f"{workers} worker{'s' if workers > 1 else ''}, {connections} connections")
         for name, (each, ratio) in sides.items():
-            print(f"  {name:32}{each.rate:8.0f}{each.p50:9.2f}{each.p99:9.2f}{ratio:11.2f}"
-                  f"{each.failed:8d}")
+            print(f"  {name:32}{each.rate:8.0f}{each.p50:9.2f}{each.p99:9.2f}{each.cpu_us:12.0f}"
+                  f"{ratio:11.2f}{each.failed:8d}")
 
 
 def main() -> None:
