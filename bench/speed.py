@@ -321,6 +321,19 @@ def postgres_url(work: Path) -> tuple[str | None, Callable[[], None]]:
     return cluster.url, lambda: (pg_cluster.stop(folder / "cluster"), folder.rmdir())
 
 
+def workspace(prefix: str) -> tuple[Path, AlexaLikePKI, Path]:
+    """A fresh folder, a test PKI in it and wrk's request script, once wrk is found."""
+    if shutil.which("wrk") is None:
+        raise SystemExit("wrk is needed: apt-get install wrk")
+    work = Path(tempfile.mkdtemp(prefix=prefix))
+    (work / "pki").mkdir()
+    # Certificates valid for years either side of NOW, which covers today.
+    pki = AlexaLikePKI(work / "pki", NOW)
+    script = work / "requests.lua"
+    script.write_text(LUA)
+    return work, pki, script
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=int, default=5)
@@ -332,14 +345,7 @@ def main() -> None:
     args = parser.parse_args()
     if args.pin:
         pin()
-    if shutil.which("wrk") is None:
-        raise SystemExit("wrk is needed: apt-get install wrk")
-    work = Path(tempfile.mkdtemp(prefix="bench-speed-"))
-    (work / "pki").mkdir()
-    # Certificates valid for years either side of NOW, which covers today.
-    pki = AlexaLikePKI(work / "pki", NOW)
-    script = work / "requests.lua"
-    script.write_text(LUA)
+    work, pki, script = workspace("bench-speed-")
     pg, stop_pg = postgres_url(work)
     try:
         report(run_all(args, work, pki, Requests(pki, work), script, pg), args)

@@ -8,7 +8,7 @@ Both servers are the skill as `serve` runs it (bench/skill_server.py: its gunico
 8 threads, its log line), one remembering people in SQLite (or, with --postgres, PostgreSQL),
 the other reading the same store and skipping every save. wrk loads each in turn with the
 signed "next" requests of bench/speed.py (500 people, each request moving a person's place on,
-so each saves), round after round, so a change in the machine's load falls on both; the table
+so each saves), round after round, so a change in the machine's speed.load falls on both; the table
 gives medians over rounds, and the ratio of the saving server's p99 to the floor's.
 """
 
@@ -18,57 +18,47 @@ import argparse
 import shutil
 import statistics
 import sys
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.speed import (  # noqa: E402
-    LUA,
-    Load,
-    Requests,
-    load,
-    median,
-    postgres_url,
-    serving,
-    serving_all,
-    skill_env,
-)
-from tests.pki import NOW, AlexaLikePKI  # noqa: E402
+from bench import speed  # noqa: E402
+from tests.pki import AlexaLikePKI  # noqa: E402
 
 SIDES = {"floor (save skipped)": "skip", "saves the place": "save"}
 
 
 def server(workers: int, side: str, env: dict[str, str], probe: bytes) -> Callable:
     command = [sys.executable, "bench/skill_server.py", "{port}", str(workers), side]
-    return lambda: serving(command, env, probe)
+    return lambda: speed.serving(command, env, probe)
 
 
 def tail(args: argparse.Namespace, work: Path, pki: AlexaLikePKI, database: str,
-         script: Path) -> dict[tuple[int, int], dict[str, tuple[Load, float]]]:
+         script: Path) -> dict[tuple[int, int], dict[str, tuple[speed.Load, float]]]:
     """For each number of workers and of connections: each side's median figures, and the
     median over rounds of its p99 against the floor's of the same round."""
-    requests = Requests(pki, work)
+    requests = speed.Requests(pki, work)
     results = {}
     for workers in args.workers:
         nexts = requests.fresh("next")
-        env = skill_env(pki, database)
-        probe = Requests.probe(nexts)
+        env = speed.skill_env(pki, database)
+        probe = speed.Requests.probe(nexts)
         starts = {name: server(workers, side, env, probe) for name, side in SIDES.items()}
-        with serving_all(starts) as running:
+        with speed.serving_all(starts) as running:
             for connections in args.connections:
                 nexts = requests.fresh("next")  # signed afresh: the timestamps must be recent
-                rounds: dict[str, list[Load]] = {name: [] for name in SIDES}
+                rounds: dict[str, list[speed.Load]] = {name: [] for name in SIDES}
                 for each in running.values():
-                    load(each, nexts, script, 1, connections)  # warm up
+                    speed.load(each, nexts, script, 1, connections)  # warm up
                 for _ in range(args.rounds):
                     for name, each in running.items():
-                        rounds[name].append(load(each, nexts, script, args.seconds, connections))
+                        rounds[name].append(
+                            speed.load(each, nexts, script, args.seconds, connections))
                 floor = rounds[next(iter(SIDES))]
                 results[workers, connections] = {
-                    name: (median(loads), statistics.median(
+                    name: (speed.median(loads), statistics.median(
                         each.p99 / base.p99 for each, base in zip(loads, floor, strict=True)))
                     for name, loads in rounds.items()}
     return results
@@ -95,17 +85,11 @@ def main() -> None:
     parser.add_argument("--postgres", action="store_true",
                         help="PostgreSQL (STRETCH_COACH_TEST_POSTGRES, or a throw-away cluster)")
     args = parser.parse_args()
-    if shutil.which("wrk") is None:
-        raise SystemExit("wrk is needed: apt-get install wrk")
-    work = Path(tempfile.mkdtemp(prefix="bench-tail-"))
-    (work / "pki").mkdir()
-    pki = AlexaLikePKI(work / "pki", NOW)
-    script = work / "requests.lua"
-    script.write_text(LUA)
+    work, pki, script = speed.workspace("bench-tail-")
     stop = lambda: None  # noqa: E731
     try:
         if args.postgres:
-            database, stop = postgres_url(work)
+            database, stop = speed.postgres_url(work)
             if database is None:
                 raise SystemExit("PostgreSQL is not installed")
             where = "PostgreSQL"
