@@ -228,7 +228,9 @@ class _Writers:
         # the moment the other worker lets go, and gives up at the deadline.
         try:
             if self._descriptor is None:
-                self._descriptor = os.open(self.lock_file, os.O_RDWR | os.O_CREAT, 0o600)
+                # Read-only is enough for flock, so one account's file (a `db upgrade` run as
+                # root, say) serves another's workers.
+                self._descriptor = os.open(self.lock_file, os.O_RDONLY | os.O_CREAT, 0o644)
             pause = WAIT_LEAST
             while True:
                 try:

@@ -32,8 +32,11 @@ DETACH = ("UPDATE people SET user_id = NULL, first_seen = 0, time_zone = NULL, "
           "zone_checked = NULL, routine = NULL, step = NULL, place_saved = NULL, pace = NULL, "
           "hold_length = NULL, streak = 0, best_streak = 0, last_day = NULL WHERE user_id = ?")
 FORGOTTEN = "SELECT id FROM people WHERE user_id IS NULL"
-ERASE_BATCH = ("DELETE FROM completions WHERE person = ? AND finished IN ("
-               "SELECT finished FROM completions WHERE person = ? ORDER BY finished LIMIT ?)")
+# The oldest `batch_rows` (and any more at the same second), read as one range of the key;
+# the last batch, shorter, takes all that is left.
+ERASE_BATCH = ("DELETE FROM completions WHERE person = ? AND finished <= COALESCE(("
+               "SELECT finished FROM completions WHERE person = ? ORDER BY finished "
+               "LIMIT 1 OFFSET ?), 9223372036854775807)")
 # The numbered row goes last, and only once its history is gone, so a crash never leaves
 # history that nothing points to.
 REMOVE = ("DELETE FROM people WHERE id = ? AND user_id IS NULL "
@@ -95,7 +98,7 @@ class Forgetting:
 
     def erase_batch(self, person: int) -> int:
         """Deletes up to `batch_rows` of the person's oldest completions; how many."""
-        return self.database.change(ERASE_BATCH, (person, person, self.batch_rows))
+        return self.database.change(ERASE_BATCH, (person, person, self.batch_rows - 1))
 
     def stop(self) -> None:
         with self._lock:
