@@ -85,9 +85,9 @@ class Database(abc.ABC):
 
 
 def open_database(database: DatabaseUrl, serving: bool = True) -> Database:
-    """The database `database` names, for serving requests (pooled connections, SQLite's
-    checkpoints in the background) or, with serving=False, for one-off work such as a schema
-    upgrade (a connection for each transaction, SQLite's checkpoints as it makes them)."""
+    """The database `database` names, for serving requests (PostgreSQL's connections pooled,
+    SQLite's checkpoints in the background) or, with serving=False, for one-off work such as a
+    schema upgrade (PostgreSQL connecting afresh each time, SQLite checkpointing as it writes)."""
     if database.kind is DatabaseKind.SQLITE:
         return SqliteDatabase(database.sqlite_path, serving)
     return PostgresDatabase(database.url, serving)
@@ -99,8 +99,8 @@ class SqliteDatabase(Database):
     A statement on its own takes and drops SQLite's write lock inside one call, so its writer
     never holds the lock while it waits for Python's. Transactions hold the lock across
     several calls: they queue for it on a lock of the worker's and then a lock file of the
-    host's, woken as soon as it is free, rather than sleeping in SQLite's busy handler, which
-    is left to other processes (a `db upgrade`, the sqlite3 shell).
+    host's, taking it within WAIT_MOST of its release, rather than sleeping in SQLite's busy
+    handler, which is left to other processes (a `db upgrade`, the sqlite3 shell).
     """
 
     kind = DatabaseKind.SQLITE
