@@ -20,7 +20,14 @@ from skill.store.days import local_day
 from skill.store.records import Changes, Completion
 from skill.voice.ssml import to_plain
 
-from .helpers import ROUTINES, Person, client_sender, held_seconds
+from .helpers import (
+    FIXTURE_ROUTINES,
+    Person,
+    client_sender,
+    held_seconds,
+    make_app,
+    sqlite_url,
+)
 
 # An evening in New York: 23:00 UTC is 18:00 there.
 START = datetime(2026, 11, 23, 23, 0, tzinfo=UTC)
@@ -51,7 +58,7 @@ def hosts(database_url, clock):
     made = []
 
     def host(**settings):
-        app = create_app(Settings(routines=(ROUTINES,), verify=False,
+        app = create_app(Settings(routines=(FIXTURE_ROUTINES,), verify=False,
                                   database=DatabaseUrl.parse(database_url), **settings),
                          clock=clock)
         made.append(app)
@@ -150,12 +157,12 @@ def test_a_new_session_offers_the_unfinished_routine_and_resumes_at_its_step(som
     someone.say(intents.NEXT)
     someone.close()  # silence: Alexa gave up listening
     back = someone.launch()
-    assert back.speech == ("Welcome back. Last time you stopped at step 3 of 7 of leg cramp "
+    assert back.speech == ("Welcome back. Last time you stopped at step 3 of 4 of leg cramp "
                            "massage. Would you like to carry on where you left off?")
     assert "name another routine" in back.reprompt
     resumed = someone.say(answer)
-    assert resumed.speech.startswith("Picking up leg cramp massage at step 3 of 7. Step 3 of 7. "
-                                     "Next, the Yanglingquan point")
+    assert resumed.speech.startswith("Picking up leg cramp massage at step 3 of 4. Step 3 of 4. "
+                                     "Next, the Chengshan point")
     assert held_seconds(resumed.ssml) == [30]
 
 
@@ -175,9 +182,9 @@ def test_naming_a_routine_at_the_welcome_back_starts_it_instead(someone):
     someone.start("spiral twist")
     someone.say(intents.STOP)
     someone.launch()
-    assert someone.start("horizontal").speech.startswith("Horizontal stretch.")
+    assert someone.start("butterfly").speech.startswith("Butterfly stretch.")
     someone.say(intents.STOP)
-    assert "step 1 of 2 of horizontal stretch" in someone.launch().speech
+    assert "step 1 of 2 of butterfly stretch" in someone.launch().speech
 
 
 def test_pause_then_the_one_shot_resume_carries_on(someone):
@@ -187,7 +194,7 @@ def test_pause_then_the_one_shot_resume_carries_on(someone):
     paused = someone.say(intents.PAUSE)
     assert paused.ends_session and "ask stretch coach to resume" in paused.speech
     resumed = someone.say(intents.RESUME)  # "Alexa, ask stretch coach to resume"
-    assert resumed.speech.startswith("Picking up cramp prevention tips at tips 4 to 6 of 12. "
+    assert resumed.speech.startswith("Picking up cramp prevention tips at tips 4 to 6 of 7. "
                                      "Tip 4.")
     assert not resumed.ends_session
 
@@ -243,9 +250,9 @@ def test_a_second_host_continues_the_first_hosts_session_and_remembers(hosts, ap
     someone.start("leg cramp massage")
     someone.say(intents.NEXT)
     someone.send = client_sender(second.test_client())  # Alexa's next request lands elsewhere
-    assert someone.say(intents.NEXT).speech.startswith("Step 3 of 7.")
+    assert someone.say(intents.NEXT).speech.startswith("Step 3 of 4.")
     someone.close()
-    assert "step 3 of 7 of leg cramp massage" in someone.launch().speech
+    assert "step 3 of 4 of leg cramp massage" in someone.launch().speech
     someone.send = client_sender(first.test_client())
     assert someone.say(intents.YES).speech.startswith("Picking up leg cramp massage at step 3")
 
@@ -256,11 +263,11 @@ def test_nothing_of_one_person_reaches_another(hosts, api):
     ann.launch()
     bob.launch()
     ann.start("spiral twist")
-    bob.start("horizontal")
+    bob.start("leg cramp massage")
     finish(ann, "butterfly")
     ann.say(intents.STOP)
     bob.say(intents.STOP)
-    assert "horizontal stretch" in bob.launch().speech
+    assert "leg cramp massage" in bob.launch().speech
     assert "You haven't finished a routine" in bob.intent(intents.PROGRESS).speech
     assert "butterfly stretch once" in ann.intent(intents.PROGRESS).speech
 
@@ -368,8 +375,7 @@ def test_a_retried_last_step_counts_its_routine_once(someone, clock):
 
 
 def test_a_session_start_reads_the_persons_row_and_nothing_of_their_history(tmp_path):
-    app = create_app(Settings(routines=(ROUTINES,), verify=False, database=DatabaseUrl.parse(
-        f"sqlite:///{tmp_path}/store.sqlite3")))
+    app = make_app(tmp_path)
     someone = Person(client_sender(app.test_client()), Device())
     for _ in range(3):
         finish(someone)
@@ -391,7 +397,7 @@ def test_progress_mid_routine_keeps_the_place(someone):
     someone.start("leg cramp massage")
     turn = someone.intent(intents.PROGRESS)
     assert turn.speech.endswith("Ready to go on?") and not turn.ends_session
-    assert someone.say(intents.NEXT).speech.startswith("Step 2 of 7.")
+    assert someone.say(intents.NEXT).speech.startswith("Step 2 of 4.")
 
 
 def test_completions_landing_on_two_hosts_at_once_are_all_kept(hosts, api, clock):
@@ -458,9 +464,8 @@ def test_a_stored_place_that_no_longer_exists_is_dropped_and_logged_once(
 
 
 def test_stored_values_of_the_wrong_type_are_not_trusted(hosts, api, tmp_path):
-    typed = f"sqlite:///{tmp_path / 'typed.sqlite3'}"
-    app = create_app(Settings(routines=(ROUTINES,), verify=False,
-                              database=DatabaseUrl.parse(typed)))
+    typed = sqlite_url(tmp_path)
+    app = make_app(tmp_path)
     someone = person_on(app, api)
     someone.launch()
     someone.start("spiral twist")
@@ -536,8 +541,7 @@ def test_a_pace_is_remembered_from_one_session_to_the_next(someone):
 
 
 def test_a_full_sqlite_database_fails_its_writes_not_the_conversation(tmp_path):
-    app = create_app(Settings(routines=(ROUTINES,), verify=False, database=DatabaseUrl.parse(
-        f"sqlite:///{tmp_path}/full.sqlite3")))
+    app = make_app(tmp_path)
     database = app.extensions["stretch_coach"]["store"].database
     # Flask's test client answers in this thread, so on this very connection; SQLite ends a
     # transaction itself when the disk is full.
@@ -564,8 +568,7 @@ def test_a_settings_api_answering_byte_by_byte_is_given_up_on_at_the_deadline(ho
 
 
 def test_a_database_that_fails_is_tried_once_a_request_not_twice(tmp_path, caplog):
-    app = create_app(Settings(routines=(ROUTINES,), verify=False, database=DatabaseUrl.parse(
-        f"sqlite:///{tmp_path}/store.sqlite3")))
+    app = make_app(tmp_path)
     database = app.extensions["stretch_coach"]["store"].database
     database.close()
     blocked = tmp_path / "not-a-folder"

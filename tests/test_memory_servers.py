@@ -15,7 +15,7 @@ from skill.simulator.chat import Unreachable, http_sender
 from skill.simulator.envelopes import Device
 from skill.simulator.settings_api import SettingsApi, settings_api
 
-from .helpers import Person, drain, serving
+from .helpers import FIXTURE_ROUTINES, Person, drain, serving
 from .test_memory import stored
 
 DEVELOPMENT = {"ALEXA_VERIFY": "0"}
@@ -24,15 +24,15 @@ DEVELOPMENT = {"ALEXA_VERIFY": "0"}
 def test_a_person_resumes_after_the_server_process_restarts(database_url):
     env = {**DEVELOPMENT, "SKILL_DATABASE_URL": database_url}
     device = Device()
-    with serving(env) as (url, _):
+    with serving(env, FIXTURE_ROUTINES) as (url, _):
         someone = Person(http_sender(url + "/"), device)
         someone.launch()
         someone.start("leg cramp massage")
         someone.say(intents.NEXT)
-    with serving(env) as (url, _):
+    with serving(env, FIXTURE_ROUTINES) as (url, _):
         someone = Person(http_sender(url + "/"), device)
         back = someone.launch()
-        assert "Last time you stopped at step 2 of 7 of leg cramp massage" in back.speech, \
+        assert "Last time you stopped at step 2 of 4 of leg cramp massage" in back.speech, \
             (back.status, back.body)
         assert someone.say(intents.RESUME).speech.startswith("Picking up leg cramp massage")
 
@@ -43,7 +43,8 @@ def test_workers_and_hosts_finishing_routines_for_one_person_at_once_lose_none(d
     sessions = 16
     env = {**DEVELOPMENT, "SKILL_DATABASE_URL": database_url}
     with settings_api(SettingsApi(zone="UTC")) as api, contextlib.ExitStack() as stack:
-        urls = [stack.enter_context(serving(env))[0] for _ in range(hosts)]  # 2 workers each
+        # Each host with two workers.
+        urls = [stack.enter_context(serving(env, FIXTURE_ROUTINES))[0] for _ in range(hosts)]
         url = urls[0]
         device = Device(api_endpoint=api.url)  # one person, on many sessions at once
         people = [Person(http_sender(urls[n % hosts] + "/"), device) for n in range(sessions)]
@@ -74,7 +75,8 @@ def test_workers_and_hosts_finishing_routines_for_one_person_at_once_lose_none(d
 def test_sigterm_lets_writes_in_flight_finish_and_leaves_nothing_half_written(database_url):
     sessions = 12
     with settings_api(SettingsApi(zone="UTC")) as api, \
-            serving({**DEVELOPMENT, "SKILL_DATABASE_URL": database_url}) as (url, process):
+            serving({**DEVELOPMENT, "SKILL_DATABASE_URL": database_url},
+                    FIXTURE_ROUTINES) as (url, process):
         drain(process)
         device = Device(api_endpoint=api.url)
         people = [Person(http_sender(url + "/"), device) for _ in range(sessions)]
