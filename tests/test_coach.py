@@ -25,6 +25,8 @@ from skill.coach.state import (
 from skill.content.catalog import Catalog
 from skill.content.loader import load_catalog
 from skill.content.timing import HOLD_LENGTHS, PACE_FACTORS, Pace
+from skill.store.days import local_day
+from skill.store.records import Streak
 
 from .helpers import FIXTURE_ROUTINES
 
@@ -391,28 +393,34 @@ def finished(*days_ago: float, routine: str = "butterfly-stretch"):
     return [(routine, NOW - timedelta(days=days)) for days in days_ago]
 
 
+def summary(finishes, zone=UTC, now=NOW):
+    """The week `finishes` make, with the streak counted from them as the store counts it."""
+    streak = Streak()
+    for _, moment in sorted(finishes, key=lambda finish: finish[1]):
+        streak = streak.after(local_day(moment.timestamp(), zone))
+    return summarize(finishes, CATALOG, zone, now,
+                     streak=streak.on(local_day(now.timestamp(), zone)))
+
+
 def test_the_week_counts_routines_days_and_the_streak_in_local_days():
-    progress = summarize(finished(0, 0.1, 1, 2) + finished(1, routine="spiral-twist"),
-                         CATALOG, UTC, NOW)
+    progress = summary(finished(0, 0.1, 1, 2) + finished(1, routine="spiral-twist"))
     assert (progress.finished, progress.days, progress.streak) == (5, 3, 3)
     assert progress.routines == ((BUTTERFLY, 4), (SPIRAL, 1))
 
 
 def test_a_day_with_none_yet_today_keeps_yesterdays_streak_and_a_gap_breaks_it():
-    assert summarize(finished(1, 2), CATALOG, UTC, NOW).streak == 2
-    assert summarize(finished(2, 3), CATALOG, UTC, NOW).streak == 0
+    assert summary(finished(1, 2)).streak == 2
+    assert summary(finished(2, 3)).streak == 0
 
 
 def test_days_are_the_persons_own():
     late = [("butterfly-stretch", datetime(2026, 11, 24, 1, tzinfo=UTC))]  # Monday, in New York
-    assert summarize(late, CATALOG, ZoneInfo("America/New_York"), NOW).streak == 1
-    assert summarize(late, CATALOG, ZoneInfo("America/New_York"),
-                     NOW + timedelta(days=1)).streak == 0
+    assert summary(late, ZoneInfo("America/New_York")).streak == 1
+    assert summary(late, ZoneInfo("America/New_York"), NOW + timedelta(days=1)).streak == 0
 
 
 def test_older_than_a_week_or_a_routine_since_removed_does_not_count():
-    progress = summarize(finished(7, 8) + finished(0, routine="retired-routine"),
-                         CATALOG, UTC, NOW)
+    progress = summary(finished(7, 8) + finished(0, routine="retired-routine"))
     assert progress.finished == 0 and progress.routines == ()
 
 

@@ -108,7 +108,7 @@ class Memory:
                 week += (completion,)  # not stored by an earlier try of the request
         finished = [(each.routine, datetime.fromtimestamp(each.finished, UTC)) for each in week]
         today = local_day(now.timestamp(), zone)
-        return summarize(finished, streak.on(today), self.catalog, zone, now)
+        return summarize(finished, self.catalog, zone, now, streak=streak.on(today))
 
     def save(self, handler_input: HandlerInput, before: State, reply: Reply) -> None:
         """Stores what `reply` changed, if anything, before the response goes out."""

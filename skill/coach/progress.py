@@ -21,8 +21,8 @@ class Progress:
     streak: int  # days in a row with at least one, up to today (or yesterday)
 
 
-def summarize(finished: Iterable[tuple[str, datetime]], streak: int, catalog: Catalog,
-              zone: tzinfo, now: datetime) -> Progress:
+def summarize(finished: Iterable[tuple[str, datetime]], catalog: Catalog, zone: tzinfo,
+              now: datetime, *, streak: int) -> Progress:
     """The week that `finished` (routine id, when: the last seven local days' at least) shows,
     in the person's local days, with the `streak` kept as they finished routines."""
     today = now.astimezone(zone).date()
