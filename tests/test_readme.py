@@ -3,9 +3,14 @@ skill says, and it stays short (the manual is docs/)."""
 
 from __future__ import annotations
 
+import json
 import re
+import subprocess
+import sys
+import time
+import urllib.request
 
-from .helpers import ROOT, run
+from .helpers import ROOT, clean_env, fixture, free_port, http_post, run, stop
 
 README = (ROOT / "README.md").read_text()
 # The issue that split the manual out of the README: "at most about 150 lines".
@@ -36,6 +41,30 @@ def test_the_readme_opens_with_a_start_and_a_test_command():
     start, test = readme_commands()[:2]
     assert start.endswith("python -m skill serve")
     assert test.endswith("python -m pytest")
+
+
+def test_the_start_command_needs_no_database_set_up(tmp_path):
+    """`serve` with every setting left to its default, in a folder with nothing in it."""
+    port = free_port()
+    env = {key: value for key, value in clean_env(ALEXA_VERIFY="0").items()
+           if key != "SKILL_DATABASE_URL"}
+    process = subprocess.Popen([sys.executable, "-m", "skill", "serve", "--port", str(port)],
+                               cwd=tmp_path, env=env, stdin=subprocess.DEVNULL,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    url, deadline = f"http://127.0.0.1:{port}", time.monotonic() + 30
+    try:
+        while process.poll() is None and time.monotonic() < deadline:
+            try:
+                urllib.request.urlopen(f"{url}/health", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.1)
+        assert process.poll() is None, process.communicate()
+        status, body = http_post(url, json.dumps(fixture("launch_request.json")).encode())
+        assert status == 200 and "Welcome" in json.dumps(body), body
+    finally:
+        stop(process)
+    assert (tmp_path / "data").is_dir()
 
 
 def test_ci_runs_the_readmes_test_command_verbatim():

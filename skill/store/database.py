@@ -228,6 +228,8 @@ class _Writers:
         # the moment the other worker lets go, and gives up at the deadline.
         try:
             if self._descriptor is None:
+                # The first write may come before the first connection makes the folder.
+                self.lock_file.parent.mkdir(parents=True, exist_ok=True)
                 # Read-only is enough for flock, so one account's file (a `db upgrade` run as
                 # root, say) serves another's workers.
                 self._descriptor = os.open(self.lock_file, os.O_RDONLY | os.O_CREAT, 0o644)
