@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 import urllib.error
 import urllib.request
 
@@ -12,7 +14,9 @@ from skill.content.loader import routine_files
 
 from .helpers import (
     FIXTURE_ROUTINES,
+    ROOT,
     ROUTINES,
+    clean_env,
     fixture,
     free_port,
     good,
@@ -123,3 +127,15 @@ def test_serve_help_states_the_defaults_serve_uses(capsys):
     assert f"--port PORT default: PORT, else {defaults.port}" in shown
     # Settings().workers is one per CPU, at most 64 (test_settings.py holds it to that).
     assert "--workers WORKERS default: WEB_CONCURRENCY, else one per CPU (at most 64)" in shown
+
+
+def test_chat_piped_into_a_reader_that_stops_early_ends_quietly(tmp_path):
+    script = tmp_path / "script.txt"  # answers well past a pipe's 64 KiB buffer
+    script.write_text("open stretch coach\n" + "list routines\n" * 400)
+    chat = subprocess.Popen([sys.executable, "-m", "skill", "chat", "--script", str(script)],
+                            cwd=ROOT, env=clean_env(), stdin=subprocess.DEVNULL,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert chat.stdout.readline().startswith("You: ")
+    chat.stdout.close()  # as `| head -1` does
+    assert chat.wait(timeout=60) == 1
+    assert chat.stderr.read() == ""
