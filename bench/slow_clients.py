@@ -6,7 +6,7 @@
 Serves the skill (development mode, LOG_LEVEL=INFO, logs to /dev/null) twice on loopback, at
 once, measuring them in alternating rounds:
 
-- old: gunicorn's sync workers and its access log, as the skill shipped before issue 8;
+- old: gunicorn's sync workers and its access log, as the skill first shipped;
 - new: skill/server.py as it is (threads, each request's read time bounded, the app's own
   log line instead of gunicorn's).
 
