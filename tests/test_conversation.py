@@ -163,7 +163,7 @@ def test_pause_says_how_to_come_back_and_ends_the_session(person):
     person.start("cramp prevention")
     paused = person.say(intents.PAUSE)
     assert paused.speech == ("Paused at tips 1 to 3 of 7 of cramp prevention tips. When you're "
-                             "ready, say: Alexa, ask stretch coach to resume.")
+                             "ready, say: Alexa, open stretch coach.")
     assert paused.ends_session and not paused.reprompt
 
 
@@ -189,7 +189,7 @@ def test_stop_and_cancel_mid_routine_keep_the_place_and_end(person, intent):
     person.start("butterfly")
     turn = person.say(intent)
     assert turn.speech == ("I've kept your place at step 1 of 2 of butterfly stretch; to carry "
-                           "on later, say: Alexa, ask stretch coach to resume. Goodbye, and look "
+                           "on later, say: Alexa, open stretch coach. Goodbye, and look "
                            "after yourself.")
     assert turn.ends_session and turn.attributes == {}
 
