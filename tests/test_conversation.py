@@ -233,7 +233,7 @@ def test_list_routines_mid_routine_offers_to_resume(person):
 def test_fallback_apologises_and_helps_for_the_context(person):
     person.launch()
     assert person.say(intents.FALLBACK).speech.startswith(
-        "Sorry, I didn't catch that. I coach you through")
+        "Sorry, I didn't catch that. I can coach you through")
     person.start("butterfly")
     in_routine = person.say(intents.FALLBACK)
     assert in_routine.speech.startswith("Sorry, I didn't catch that. You're at step 1 of 2")

@@ -14,11 +14,19 @@ from ..content.routines import Concern, Routine
 from ..content.timing import Pace
 from .progress import Progress
 from .replies import Effect, History, Line, Reply, about
-from .state import PartCount, Place, Question, State, Suggestion
+from .state import MAX_MISSES, PartCount, Place, Question, State, Suggestion
 
-# Questions a "help" or a side question can interrupt and then ask again as they were.
+# Questions a side question can interrupt and then ask again as they were.
 KEPT_QUESTIONS = (Question.NEXT, Question.CONTINUE, Question.ANOTHER, Question.RESUME,
                   Question.STEP, Question.SUGGEST)
+# Questions asked after speaking a step: "repeat" there means the step, not the question.
+STEP_QUESTIONS = (Question.NEXT, Question.CONTINUE, Question.ANOTHER)
+
+
+# What each question is about, said again before it when it was missed.
+TOPICS = {Question.NEXT: "at_place", Question.CONTINUE: "at_place", Question.RESUME: "at_place",
+          Question.ANOTHER: "finished", Question.RELIEF: "offer_relief",
+          Question.FORGET: "forget_check", Question.STEP: "which_step"}
 
 
 class Coach:
@@ -125,9 +133,17 @@ class Coach:
         return self._speak(state, place, Line("first_step"), arrived=False)
 
     def repeat(self, state: State) -> Reply:
-        if not state.place:
-            return self._menu(state) if state.asked == Question.CHOOSE else self._no_routine(state)
-        return self._speak(state, state.place, arrived=False)
+        """The step last spoken, again; or, while another question is pending, that question
+        ("what?", "say that again")."""
+        if state.place and state.asked in STEP_QUESTIONS:
+            return self._speak(state, state.place, arrived=False)
+        if state.asked is None:
+            return self._no_routine(state)
+        ask = self._pending(state)
+        lines = self._topic(state, ask)
+        if state.misses:
+            lines = (*lines, self._about(state, ask, f"choices.{ask}"))
+        return self._retry(state, ask, *lines)
 
     def go_to(self, state: State, number: int | None) -> Reply:
         if not state.place:
@@ -244,19 +260,18 @@ class Coach:
         return self.fallback(state)
 
     def help(self, state: State) -> Reply:
-        if not state.place:
-            if state.offer or state.suggestion:  # its question is asked again, not dropped
-                return self._keep_place(state, Line("help_menu"))
-            return Reply((Line("help_menu"),), Question.CHOOSE, state.then(asked=Question.CHOOSE))
-        if self._finished(state):
-            return self._keep_place(state, about("help_finished", state.place))
-        if state.asked == Question.STEP:
-            return self._keep_place(state, about("help_step", state.place))
-        return self._keep_place(state, about("help_routine", state.place))
+        """What the person can say to the question pending, and that question again."""
+        ask = self._pending(state)
+        return self._retry(state, ask, self._about(state, ask, f"help.{ask}"))
 
     def fallback(self, state: State) -> Reply:
-        help_reply = self.help(state)
-        return dataclasses.replace(help_reply, lines=(Line("not_understood"), *help_reply.lines))
+        """A miss: the question again, briefly; from the second miss on, with its choices."""
+        ask = self._pending(state)
+        if state.misses:
+            lines = (Line("not_understood_again"), self._about(state, ask, f"choices.{ask}"))
+        else:
+            lines = (Line("not_understood"), *self._topic(state, ask))
+        return self._retry(state, ask, *lines)
 
     def stop(self, state: State) -> Reply:
         if state.place and not self._finished(state):
@@ -323,6 +338,41 @@ class Coach:
 
     def _no_routine(self, state: State) -> Reply:
         return self._menu(state, Line("no_routine_yet"))
+
+    # A question asked again.
+
+    def _pending(self, state: State) -> Question:
+        """The question a miss or "help" asks again: the one asked, or where the person is."""
+        if state.asked:
+            return state.asked
+        return self._question_at(state.place) if state.place else Question.CHOOSE
+
+    def _retry(self, state: State, ask: Question, *lines: Line) -> Reply:
+        """`lines`, then `ask` again, everything it is about kept, one more miss counted."""
+        kept = state.then(state.place, ask, state.offer, state.suggestion)
+        return Reply(lines, ask, dataclasses.replace(
+            kept, misses=min(state.misses + 1, MAX_MISSES)))
+
+    def _topic(self, state: State, ask: Question) -> tuple[Line, ...]:
+        """What makes `ask` a question on its own: what is offered, or where the person is."""
+        if ask == Question.CHOOSE:
+            unfinished = state.place and not self._finished(state)
+            return (Line("menu"), *((about("menu_resume", state.place),) if unfinished else ()))
+        if ask == Question.SUGGEST and state.suggestion:
+            return (Line("suggest", state.suggestion.routine, concern=state.suggestion.concern),)
+        key = TOPICS.get(ask)
+        if ask == Question.RESUME and not state.place:
+            key = "saved_place"
+        return (self._about(state, ask, key),) if key else ()
+
+    def _about(self, state: State, ask: Question, key: str) -> Line:
+        """Line `key`, about what `ask` is about: the relief or routine offered, or the place."""
+        if ask == Question.RELIEF:
+            return Line(key, self._relief())
+        if ask == Question.SUGGEST and state.suggestion:
+            return Line(key, state.suggestion.routine, concern=state.suggestion.concern)
+        place = state.place or (state.offer if ask == Question.RESUME else None)
+        return about(key, place) if place else Line(key)
 
     def _keep_place(self, state: State, *lines: Line) -> Reply:
         """Say `lines` and re-ask the question still open, so the place and its question stay."""

@@ -20,8 +20,12 @@ VERSION = 2
 ATTRIBUTE_TYPES: dict[str, type] = {
     "v": int, "asked": str, "routine": str, "step": int, "part": int,
     "offer": str, "offer_step": int, "concern": str, "choice": int, "pace": int, "hold": int,
+    "misses": int,
 }
 MAX_ATTRIBUTE_TEXT = 100
+# Misses of one question counted: the first gets the question again, briefly; every later one
+# also the two or three things the person can say.
+MAX_MISSES = 2
 
 
 class Question(enum.StrEnum):
@@ -90,6 +94,8 @@ class State:
     suggestion: Suggestion | None = None
     # How the person likes to be coached: kept for the whole session, and across sessions.
     pace: Pace = Pace()
+    # How many times in a row the question `asked` has been missed, asked about or not heard.
+    misses: int = 0
 
     def then(self, place: Place | None = None, asked: Question | None = None,
              offer: Place | None = None, suggestion: Suggestion | None = None) -> State:
@@ -109,6 +115,8 @@ class State:
             attributes.update(concern=self.suggestion.concern.id, choice=self.suggestion.choice)
         if self.pace != Pace():
             attributes.update(pace=self.pace.speed, hold=self.pace.hold)
+        if self.misses:
+            attributes["misses"] = self.misses
         return attributes
 
 
@@ -157,16 +165,21 @@ def parse_state(attributes: Any, catalog: Catalog, part_count: PartCount) -> Sta
         place = Place(place.routine, place.step,
                       _index(attributes.get("part"), part_count(place), "part"))
     offer = _place(attributes, "offer", "offer_step", catalog)
-    state = State(place, question, offer, _suggestion(attributes, catalog), _pace(attributes))
-    subject = ASKED_ABOUT.get(question)
-    if subject and getattr(state, subject) is None:
-        raise StaleState(f"question {asked!r} without its {subject}")
+    misses = _index(attributes.get("misses", 0), MAX_MISSES + 1, "misses")
+    state = State(place, question, offer, _suggestion(attributes, catalog), _pace(attributes),
+                  misses)
+    subjects = ASKED_ABOUT.get(question, ())
+    if subjects and all(getattr(state, subject) is None for subject in subjects):
+        raise StaleState(f"question {asked!r} without its {' or '.join(subjects)}")
     return state
 
 
-# Questions that are about something the state must hold: which step of the routine at the
-# place, whether to take the routine suggested.
-ASKED_ABOUT = {Question.STEP: "place", Question.SUGGEST: "suggestion"}
+# Questions that are about something the state must hold (one of these): going on from the
+# place, or which step of its routine; whether to take the routine suggested; whether to carry
+# on with the place (in this session) or the one offered (from an earlier one).
+ASKED_ABOUT = {Question.STEP: ("place",), Question.NEXT: ("place",),
+               Question.CONTINUE: ("place",), Question.ANOTHER: ("place",),
+               Question.SUGGEST: ("suggestion",), Question.RESUME: ("place", "offer")}
 
 
 def _suggestion(attributes: dict, catalog: Catalog) -> Suggestion | None:

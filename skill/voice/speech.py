@@ -61,8 +61,9 @@ class Speech:
                   pace: timing.Pace) -> tuple[str, str]:
         """The question's SSML and the whole reprompt's, about a routine (worked out once)."""
         params = self._params(self.catalog.get(routine_id) if routine_id else None, 0, pace)
-        return (ssml.text(self.phrases(f"ask.{ask}", **params)),
-                ssml.speak(ssml.text(self.phrases(f"reprompt.{ask}", **params))))
+        question = self.phrases(f"ask.{ask}", **params)
+        choices = self.phrases(f"choices.{ask}", **params)
+        return ssml.text(question), ssml.speak(ssml.text(f"{choices} {question}"))
 
     def line(self, line: Line, pace: timing.Pace) -> str:
         """The SSML of one line (inside <speak>), at `pace`."""
@@ -105,7 +106,7 @@ class Speech:
         unit = "tip" if routine.kind == Kind.CHECKLIST else "step"
         return {
             **self._general_params,
-            "name": mid_sentence(routine.name), "Name": routine.name,
+            "name": mid_sentence(routine.name), "Name": routine.name, "summary": routine.summary,
             "position": self._position(Place(routine, step)),
             "count": self.phrases.count(len(routine.steps), unit),
             "duration": self._minutes(timing.routine_seconds(routine, 0, pace)),
