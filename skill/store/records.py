@@ -15,11 +15,18 @@ from ..content.timing import Pace
 
 @dataclass(frozen=True)
 class Bookmark:
-    """An unfinished routine: its id, the step index to start again at, and when."""
+    """An unfinished routine: its id, the step index (and the hold in it) to start again at,
+    and when. A step just spoken also keeps when its holds will have played out (Alexa's
+    clock): from then the person is past it, and if it was the routine's last they finished the
+    routine, counted under `finishing` (the id of the request whose response spoke it) at that
+    time."""
 
     routine: str
     step: int
     saved: int  # seconds since the epoch
+    hold: int = 0  # every side of every round of the step counted from 0
+    heard_out: int | None = None  # seconds since the epoch
+    finishing: str = ""
 
 
 @dataclass(frozen=True)

@@ -155,6 +155,15 @@ MIGRATIONS: dict[int, tuple[str | Step, ...]] = {
         "ALTER TABLE people ADD COLUMN hold_length INTEGER",
     ),
     3: (compact_history,),
+    4: (
+        # Where in its step the unfinished routine starts again (the hold, counting every side
+        # of every round from 0: a step cut short mid-way), and for a step just spoken, when
+        # its holds will have played out (Alexa's clock) and, if it ends the routine, the id of
+        # the request that spoke it: the routine counts as finished from then, once.
+        "ALTER TABLE people ADD COLUMN place_hold INTEGER",
+        "ALTER TABLE people ADD COLUMN place_heard_out BIGINT",
+        "ALTER TABLE people ADD COLUMN place_finishing TEXT",
+    ),
 }
 SCHEMA_VERSION = max(MIGRATIONS)
 

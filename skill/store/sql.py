@@ -20,7 +20,8 @@ from .records import Bookmark, Changes, Completion, Person, Streak
 from .store import Store
 
 SELECT_PERSON = ("SELECT first_seen, time_zone, zone_checked, routine, step, place_saved, "
-                 "pace, hold_length, streak, best_streak, last_day FROM people WHERE user_id = ?")
+                 "place_hold, place_heard_out, place_finishing, pace, hold_length, streak, "
+                 "best_streak, last_day FROM people WHERE user_id = ?")
 SELECT_COMPLETIONS = ("SELECT routine, finished, request_id FROM completions "
                       "WHERE person = (SELECT id FROM people WHERE user_id = ?) AND finished >= ? "
                       "ORDER BY finished, request_id")
@@ -40,6 +41,9 @@ STREAK_AFTER = {
                 "ELSE excluded.last_day END",
 }
 FIRST_STREAK = {"streak": 1, "best_streak": 1}
+# The unfinished routine's columns, all cleared together.
+PLACE_COLUMNS = ("routine", "step", "place_saved", "place_hold", "place_heard_out",
+                 "place_finishing")
 
 
 class SqlStore(Store):
@@ -84,10 +88,12 @@ def _columns(changes: Changes) -> dict[str, Any]:
     """The people columns `changes` set (first_seen aside: it is only ever set once)."""
     columns: dict[str, Any] = {}
     if changes.bookmark == Changes.CLEAR:
-        columns.update(routine=None, step=None, place_saved=None)
+        columns.update(dict.fromkeys(PLACE_COLUMNS))
     elif isinstance(changes.bookmark, Bookmark):
         bookmark = changes.bookmark
-        columns.update(routine=bookmark.routine, step=bookmark.step, place_saved=bookmark.saved)
+        columns.update(routine=bookmark.routine, step=bookmark.step, place_saved=bookmark.saved,
+                       place_hold=bookmark.hold, place_heard_out=bookmark.heard_out,
+                       place_finishing=bookmark.finishing or None)
     if changes.zone_checked is not None:
         columns["zone_checked"] = changes.zone_checked
         if changes.zone is not None:
@@ -116,8 +122,11 @@ def _upsert(columns: tuple[str, ...], finishing: bool = False) -> str:
 def _person(row: tuple) -> Person:
     """The person a row describes; a field of the wrong type (a hand-edited row, say) is
     dropped rather than trusted."""
-    first_seen, zone, checked, routine, step, saved, speed, hold, length, best, last_day = row
-    bookmark = Bookmark(routine, step, saved) if (
+    (first_seen, zone, checked, routine, step, saved, place_hold, heard_out, finishing, speed,
+     hold, length, best, last_day) = row
+    bookmark = Bookmark(routine, step, saved, place_hold if _typed(place_hold, int) else 0,
+                        heard_out if _typed(heard_out, int) else None,
+                        finishing if _typed(finishing, str) else "") if (
         _typed(routine, str) and _typed(step, int) and _typed(saved, int)) else None
     streak = Streak(length, best, last_day) if (
         _typed(length, int) and _typed(best, int) and _typed(last_day, int)
