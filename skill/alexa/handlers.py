@@ -27,6 +27,7 @@ from . import intents
 from .display import show
 from .inputs import STATE, asks_for, request_id, starts_session, state_of
 from .memory import Memory
+from .placing import placed, stamped
 from .slots import concern_slot, number_slot, routine_slot
 
 log = logging.getLogger(__name__)
@@ -49,8 +50,9 @@ def speak(handler_input: HandlerInput, speech: Speech, reply: Reply) -> Response
 
 
 class StateInterceptor(AbstractRequestInterceptor):
-    """Parses the session attributes into a State once, before any handler runs; a session's
-    first request starts from the pace the person chose before."""
+    """Parses the session attributes into a State once, before any handler runs, placed in the
+    speech of the response before; a session's first request starts from the pace the person
+    chose before."""
 
     def __init__(self, catalog: Catalog, speech: Speech, memory: Memory):
         self.catalog = catalog
@@ -66,6 +68,7 @@ class StateInterceptor(AbstractRequestInterceptor):
             except StaleState as error:
                 log.warning("request %s: ignoring session state: %s",
                             request_id(handler_input), error)
+            state = placed(handler_input, self.speech, state)
         if starts_session(handler_input) and converses(handler_input):
             state = dataclasses.replace(state, pace=self.memory.person(handler_input).pace)
         handler_input.attributes_manager.request_attributes[STATE] = state
@@ -102,6 +105,7 @@ class CoachHandler(AbstractRequestHandler):
         reply = self.reply(handler_input, state)
         if starts_session(handler_input) and not self.memory.person(handler_input).known:
             reply = self.coach.greet(reply)
+        reply = stamped(handler_input, self.coaching.speech, reply)
         # Shown before saving: a week's progress on the screen may ask for the device's time
         # zone, and the save then keeps the answer.
         show(handler_input, self.coaching.screens, reply,
@@ -220,7 +224,11 @@ class SkillDisabledHandler(AbstractRequestHandler):
 
 
 class SessionEndedHandler(AbstractRequestHandler):
-    """The session is over: nothing may be spoken; record why."""
+    """The session is over: nothing may be spoken; record why, and where the person had got to
+    in the last response (a routine heard out to its end, or the round they cut it short at)."""
+
+    def __init__(self, memory: Memory):
+        self.memory = memory
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
         return is_request_type(intents.SESSION_ENDED_REQUEST)(handler_input)
@@ -234,6 +242,9 @@ class SessionEndedHandler(AbstractRequestHandler):
             log.warning("session ended (%s): %s: %s", reason, kind, shown(error.message, 200))
         else:
             log.info("session ended (%s)", reason)
+        state = state_of(handler_input)
+        if state.cut or state.completed:
+            self.memory.save(handler_input, state, Reply((), None, state.then()))
         return handler_input.response_builder.response
 
 

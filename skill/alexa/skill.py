@@ -53,7 +53,7 @@ def build_skill(catalog: Catalog, store: Store, *, resume_window: timedelta,
         builder.add_request_handler(handler(coaching))
     builder.add_request_handler(UnknownIntentHandler(coaching))
     builder.add_request_handler(SkillDisabledHandler(memory))
-    builder.add_request_handler(SessionEndedHandler())
+    builder.add_request_handler(SessionEndedHandler(memory))
     builder.add_request_handler(OtherRequestHandler())
     builder.add_exception_handler(ApologyHandler(coach, speech))
     skill = Skill(skill_configuration=builder.skill_configuration)

@@ -29,6 +29,11 @@ TOPICS = {Question.NEXT: "at_place", Question.CONTINUE: "at_place", Question.RES
           Question.FORGET: "forget_check", Question.STEP: "which_step"}
 
 
+def timed(place: Place) -> bool:
+    """Whether any step spoken at `place` times holds."""
+    return any(place.routine.steps[index].timed for index in place.steps)
+
+
 class Coach:
     """Decides what the skill says next. Pure: no I/O, no wording."""
 
@@ -111,15 +116,17 @@ class Coach:
     # Moving through a routine.
 
     def next(self, state: State) -> Reply:
+        """The next step (or part); after "Would you like to carry on?" ("ready", "go on"),
+        carrying on."""
+        if state.asked == Question.RESUME and not state.cut and (state.place or state.offer):
+            return self.resume(state, History())
         if not state.place:
             return self._no_routine(state)
-        place = state.place
-        if place.part + 1 < self.part_count(place):
-            return self._speak(state, Place(place.routine, place.step, place.part + 1))
-        if not place.last:
-            return self._speak(state, Place(place.routine, place.steps.stop))
-        return Reply((about("finished", place),), Question.ANOTHER,
-                     state.then(place, Question.ANOTHER))
+        after = self._after(state.place)
+        if after:
+            return self._speak(state, after)
+        return Reply((about("finished", state.place),), Question.ANOTHER,
+                     state.then(state.place, Question.ANOTHER))
 
     def previous(self, state: State) -> Reply:
         if not state.place:
@@ -163,20 +170,23 @@ class Coach:
         return self.start(state, state.place.routine)
 
     def pause(self, state: State) -> Reply:
-        """The place is already remembered: say how to come back, and end the session."""
+        """The place is remembered (where the person was, if they cut a step short): say where,
+        how to come back, and end the session."""
         if not state.place:
             return self._no_routine(state)
         if self._finished(state):
             return self.stop(state)
-        return Reply((about("paused", state.place), Line("come_back")), None, state.then())
+        return Reply((about("paused", self._restart(state)), Line("come_back")), None,
+                     state.then())
 
     def resume(self, state: State, history: History) -> Reply:
-        """Carry on: the place in this session, the one offered at launch, or the one saved."""
-        place = state.place or state.offer or history.saved
+        """Carry on: from the place in this session (the round it was cut short at, or the step
+        after one heard out), the one offered at launch, or the one saved."""
+        if state.place and self._finished(state):
+            return self.list_routines(state)
+        place = self._restart(state) if state.place else state.offer or history.saved
         if place is None:
             return self._menu(state.then(), Line("nothing_to_resume"))
-        if self._finished(state):
-            return self.list_routines(state)
         return self._speak(state, place, about("resuming", place))
 
     def wait(self, state: State) -> Reply:
@@ -275,7 +285,8 @@ class Coach:
 
     def stop(self, state: State) -> Reply:
         if state.place and not self._finished(state):
-            return Reply((about("saved", state.place), Line("goodbye")), None, state.then())
+            return Reply((about("saved", self._restart(state)), Line("goodbye")), None,
+                         state.then())
         return Reply((Line("goodbye"),), None, state.then())
 
     def apologise(self, state: State) -> Reply:
@@ -286,18 +297,32 @@ class Coach:
 
     def _speak(self, state: State, place: Place, *lead: Line, arrived: bool = True) -> Reply:
         """Speak `place`; at the routine's end, close it, offer another and, if the person
-        `arrived` here (rather than hearing it again), count it as finished."""
+        `arrived` here (rather than hearing it again), count it as finished: at once, or once
+        its holds are heard out."""
         lines = (*lead, about("step", place))
         ask = self._question_at(place)
         if ask != Question.ANOTHER:
             return Reply(lines, ask, state.then(place, ask))
-        effects = frozenset({Effect.FINISHED}) if arrived else frozenset()
+        effect = Effect.FINISHING if timed(place) else Effect.FINISHED
+        effects = frozenset({effect}) if arrived else frozenset()
         return Reply((*lines, about("close", place)), ask, state.then(place, ask), effects)
 
     def _finished(self, state: State) -> bool:
-        """Whether the routine at the state's place has been spoken to its end, whatever was
-        asked since (another routine, a suggestion, a settings change...)."""
-        return state.place is not None and self._question_at(state.place) is Question.ANOTHER
+        """Whether the routine at the state's place has been spoken to its end (and its last
+        holds heard out), whatever was asked since (another routine, a suggestion...)."""
+        place = state.place
+        return place is not None and self._question_at(place) is Question.ANOTHER and (
+            state.done or not timed(place))
+
+    def _after(self, place: Place) -> Place | None:
+        """The place that follows `place`: its next part, or the next step; None at the end."""
+        if place.part + 1 < self.part_count(place):
+            return Place(place.routine, place.step, place.part + 1, place.from_hold)
+        return None if place.last else Place(place.routine, place.steps.stop)
+
+    def _restart(self, state: State) -> Place | None:
+        """Where to start again: after the place if its holds were heard out, else at it."""
+        return self._after(state.place) if state.done else state.place
 
     def _question_at(self, place: Place) -> Question:
         """What is asked once `place` has been spoken: go on, carry on, or another routine."""

@@ -23,6 +23,8 @@ class Effect(enum.Enum):
 
     MET = "met"  # the person has heard the safety note
     FINISHED = "finished"  # the routine at the reply's place was completed just now
+    # The routine at the reply's place is completed once its holds are heard out (Said).
+    FINISHING = "finishing"
     FORGET_PLACE = "forget_place"  # the person declined to pick up their unfinished routine
     FORGET_PERSON = "forget_person"  # delete everything stored for the person
     PACE = "pace"  # the person changed how they like to be coached: the reply's state has it

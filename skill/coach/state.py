@@ -6,6 +6,7 @@ tampered with becomes "no routine" rather than an error.
 
 from __future__ import annotations
 
+import dataclasses
 import enum
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -13,16 +14,20 @@ from typing import Any
 
 from ..content.catalog import Catalog
 from ..content.routines import Concern, Routine
-from ..content.timing import HOLD_LENGTHS, PACE_FACTORS, Pace
+from ..content.timing import HOLD_LENGTHS, PACE_FACTORS, Pace, hold_count
 
 VERSION = 2
 # The keys a session may carry and the JSON type of each; anything else is dropped unread.
 ATTRIBUTE_TYPES: dict[str, type] = {
     "v": int, "asked": str, "routine": str, "step": int, "part": int,
     "offer": str, "offer_step": int, "concern": str, "choice": int, "pace": int, "hold": int,
-    "misses": int,
+    "misses": int, "from_hold": int, "offer_hold": int, "said": int, "finishing": str,
+    "done": bool,
 }
 MAX_ATTRIBUTE_TEXT = 100
+# Numbers are small indexes, but for a moment in seconds since the epoch (year 2318 or before).
+MAX_ATTRIBUTE_NUMBER = 10_000
+ATTRIBUTE_NUMBERS = {"said": 11_000_000_000}
 # Misses of one question counted: the first gets the question again, briefly; every later one
 # also the two or three things the person can say.
 MAX_MISSES = 2
@@ -54,6 +59,9 @@ class Place:
     routine: Routine
     step: int = 0
     part: int = 0
+    # The hold of `step` its speech starts at (every side of every round counted from 0, each
+    # after the step's time to get ready): where a step cut short starts again.
+    from_hold: int = 0
 
     @property
     def number(self) -> int:
@@ -85,6 +93,22 @@ class Suggestion:
 
 
 @dataclass(frozen=True)
+class Said:
+    """When the speech of a state's place began, on Alexa's clock, and the key of the routine's
+    completion if hearing it out finishes the routine.
+
+    `at` is the timestamp (whole seconds) of the request the response answered, plus what the
+    response said before the place, rounded up; `finishing` is that request's id.
+    """
+
+    at: int
+    finishing: str = ""
+    # Only as the response goes out, for memory: from when (Alexa's clock) every hold spoken
+    # counts as done.
+    heard_out: int = 0
+
+
+@dataclass(frozen=True)
 class State:
     place: Place | None = None
     asked: Question | None = None
@@ -96,11 +120,23 @@ class State:
     pace: Pace = Pace()
     # How many times in a row the question `asked` has been missed, asked about or not heard.
     misses: int = 0
+    # The last response spoke the place's steps: when (until the next request places it).
+    said: Said | None = None
+    # The place's holds have all been heard out: going on starts at the place after it.
+    done: bool = False
+    # Only for this request, once placed: the person spoke while the place's holds were still
+    # being timed (the place is where to start again); or hearing the place out finished its
+    # routine, counted as the request that spoke it (Said.finishing) and the moment its last
+    # hold could have played out (Alexa's clock), one completion however it is recorded.
+    cut: bool = False
+    completed: tuple[str, int] | None = None
 
     def then(self, place: Place | None = None, asked: Question | None = None,
              offer: Place | None = None, suggestion: Suggestion | None = None) -> State:
-        """The state that follows: these, with the person's pace kept."""
-        return State(place, asked, offer, suggestion, self.pace)
+        """The state that follows: these, with the person's pace kept (and, if the place is
+        kept, whether it was heard out)."""
+        return State(place, asked, offer, suggestion, self.pace,
+                     done=self.done and place == self.place)
 
     def to_attributes(self) -> dict[str, Any]:
         attributes: dict[str, Any] = {"v": VERSION}
@@ -109,8 +145,18 @@ class State:
         if self.place:
             attributes.update(routine=self.place.routine.id, step=self.place.step,
                               part=self.place.part)
+            if self.place.from_hold:
+                attributes["from_hold"] = self.place.from_hold
+            if self.done:
+                attributes["done"] = True
+            if self.said:
+                attributes["said"] = self.said.at
+                if self.said.finishing:
+                    attributes["finishing"] = self.said.finishing
         if self.offer:
             attributes.update(offer=self.offer.routine.id, offer_step=self.offer.step)
+            if self.offer.from_hold:
+                attributes["offer_hold"] = self.offer.from_hold
         if self.suggestion:
             attributes.update(concern=self.suggestion.concern.id, choice=self.suggestion.choice)
         if self.pace != Pace():
@@ -140,7 +186,7 @@ def clean_attributes(attributes: Any) -> dict[str, Any]:
         value = attributes.get(key)
         if type(value) is not kind:  # bool is not int, and int is not bool
             continue
-        if kind is int and not -1 < value < 10_000:
+        if kind is int and not -1 < value < ATTRIBUTE_NUMBERS.get(key, MAX_ATTRIBUTE_NUMBER):
             continue
         if kind is str and len(value) > MAX_ATTRIBUTE_TEXT:
             continue
@@ -160,14 +206,16 @@ def parse_state(attributes: Any, catalog: Catalog, part_count: PartCount) -> Sta
         question = Question(asked) if asked is not None else None
     except ValueError:
         raise StaleState(f"unknown question {asked!r}") from None
-    place = _place(attributes, "routine", "step", catalog)
+    place = _place(attributes, "routine", "step", "from_hold", catalog)
     if place is not None:
-        place = Place(place.routine, place.step,
-                      _index(attributes.get("part"), part_count(place), "part"))
-    offer = _place(attributes, "offer", "offer_step", catalog)
+        place = dataclasses.replace(place, part=_index(attributes.get("part"),
+                                                       part_count(place), "part"))
+    offer = _place(attributes, "offer", "offer_step", "offer_hold", catalog)
     misses = _index(attributes.get("misses", 0), MAX_MISSES + 1, "misses")
+    said = Said(attributes["said"], attributes.get("finishing", "")) \
+        if place and "said" in attributes else None
     state = State(place, question, offer, _suggestion(attributes, catalog), _pace(attributes),
-                  misses)
+                  misses, said, bool(place and attributes.get("done")))
     subjects = ASKED_ABOUT.get(question, ())
     if subjects and all(getattr(state, subject) is None for subject in subjects):
         raise StaleState(f"question {asked!r} without its {' or '.join(subjects)}")
@@ -201,14 +249,18 @@ def _pace(attributes: dict) -> Pace:
                 _index(attributes.get("hold"), HOLD_LENGTHS, "hold"))
 
 
-def _place(attributes: dict, routine_key: str, step_key: str, catalog: Catalog) -> Place | None:
+def _place(attributes: dict, routine_key: str, step_key: str, hold_key: str,
+           catalog: Catalog) -> Place | None:
     routine_id = attributes.get(routine_key)
     if routine_id is None:
         return None
     routine = catalog.get(routine_id) if isinstance(routine_id, str) else None
     if routine is None:
         raise StaleState(f"unknown routine {routine_id!r}")
-    return Place(routine, _index(attributes.get(step_key), len(routine.steps), step_key))
+    step = _index(attributes.get(step_key), len(routine.steps), step_key)
+    holds = hold_count(routine.steps[step])
+    return Place(routine, step, from_hold=_index(attributes.get(hold_key, 0), max(1, holds),
+                                                 hold_key))
 
 
 def _index(value: Any, size: int, what: str) -> int:

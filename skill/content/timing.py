@@ -147,23 +147,26 @@ def hold(seconds: int) -> Iterator[Event]:
     yield Release()
 
 
-def step_events(step: Step, pace: Pace = Pace()) -> Iterator[Event]:
+def step_events(step: Step, pace: Pace = Pace(), from_hold: int = 0) -> Iterator[Event]:
     """The timed part of `step`: time to get ready, then each round (with a rest between
-    rounds), each side (with time to switch between them), and a hold."""
+    rounds), each side (with time to switch between them), and a hold; from hold number
+    `from_hold` (counting every side of every round from 0), announced with its round."""
     if step.hold is None:
         return
     seconds = pace.hold_seconds(step)
     if step.get_ready:
         yield GetReady()
         yield Silence(pace.transition(step.get_ready))
-    for number in range(1, step.reps + 1):
+    first_round, first_side = divmod(from_hold, holds_a_round(step))
+    for number in range(first_round + 1, step.reps + 1):
         if step.reps > 1:
             yield RoundStart(number, step.reps)
-        for index, side in enumerate(step.sides):
-            if index and step.switch:
+        start = first_side if number == first_round + 1 else 0
+        for index in range(start, len(step.sides)):
+            if index > start and step.switch:
                 yield SwitchSides()
                 yield Silence(pace.transition(step.switch))
-            yield SideStart(side, first=index == 0)
+            yield SideStart(step.sides[index], first=index == 0)
             yield from hold(seconds)
         if not step.sides:
             yield from hold(seconds)
@@ -172,9 +175,19 @@ def step_events(step: Step, pace: Pace = Pace()) -> Iterator[Event]:
             yield Silence(pace.transition(step.rest))
 
 
+def holds_a_round(step: Step) -> int:
+    """One hold a side, or one hold for a step without sides."""
+    return max(1, len(step.sides))
+
+
+def hold_count(step: Step) -> int:
+    """How many holds `step` has: every side of every round."""
+    return step.reps * holds_a_round(step) if step.timed else 0
+
+
 def hold_seconds(step: Step, pace: Pace = Pace()) -> int:
     """Seconds spent holding in `step`: every side of every round, no moving or resting."""
-    return pace.hold_seconds(step) * step.reps * max(1, len(step.sides)) if step.timed else 0
+    return pace.hold_seconds(step) * hold_count(step)
 
 
 def silent_seconds(step: Step, pace: Pace = Pace()) -> int:

@@ -16,7 +16,6 @@ from ..alexa import intents
 from ..coach.progress import Progress
 from ..coach.replies import Line, Reply
 from ..coach.state import Place, Question
-from ..content import timing
 from ..content.catalog import Catalog
 from ..content.routines import Kind, Routine
 from ..voice import ssml
@@ -90,8 +89,7 @@ class Screens:
 
     def _countdowns(self, reply: Reply, line: Line) -> tuple[Countdown, ...]:
         """The step's countdowns, moved on by what the reply says before the step."""
-        lead = reply.lines[:reply.lines.index(line)]
-        before = sum(timing.speaking_seconds(self._line_words(other, reply)) for other in lead)
+        before = self.speech.seconds_before_step(reply)
         return tuple(dataclasses.replace(c, start_ms=c.start_ms + round(before * 1000))
                      for c in self.speech.steps.timeline(line.place, reply.state.pace))
 
@@ -145,7 +143,3 @@ class Screens:
         """What the reply says, as text, silences left out: the screen's copy of the voice."""
         spoken, _ = self.speech.render(reply)
         return " ".join(piece for piece in ssml.heard(spoken) if isinstance(piece, str))
-
-    def _line_words(self, line: Line, reply: Reply) -> str:
-        pieces = ssml.heard(ssml.speak(self.speech.line(line, reply.state.pace)))
-        return " ".join(piece for piece in pieces if isinstance(piece, str))

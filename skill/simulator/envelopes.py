@@ -8,17 +8,21 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from ..alexa import intents
-from ..voice.ssml import to_plain
+from ..content.timing import speaking_seconds
+from ..voice.ssml import heard, to_plain
 
 DEFAULT_APPLICATION_ID = "amzn1.ask.skill.00000000-0000-0000-0000-000000000000"
 ALEXA_API_ENDPOINT = "https://api.amazonalexa.com"
 APL = "Alexa.Presentation.APL"
 USER_EVENT = "Alexa.Presentation.APL.UserEvent"
 ER_AUTHORITY = "amzn1.er-authority.echo-sdk.{application_id}.{slot_type}"
+# A person answers about three seconds after Alexa stops speaking: their reaction, their words
+# and Alexa hearing that they have finished, before the request is stamped.
+ANSWER_SECONDS = 3.0
 
 
 def _id(kind: str) -> str:
@@ -57,33 +61,34 @@ def slot(name: str, value: str | None, resolution: Resolution | None = None,
     return filled
 
 
-def launch_request(locale: str = "en-US") -> dict[str, Any]:
+def launch_request(locale: str = "en-US", moment: datetime | None = None) -> dict[str, Any]:
     return {"type": intents.LAUNCH_REQUEST, "requestId": _id("request"),
-            "timestamp": timestamp(), "locale": locale, "shouldLinkResultBeReturned": False}
+            "timestamp": timestamp(moment), "locale": locale, "shouldLinkResultBeReturned": False}
 
 
 def intent_request(name: str, slots: dict[str, dict[str, Any]] | None = None,
-                   locale: str = "en-US") -> dict[str, Any]:
+                   locale: str = "en-US", moment: datetime | None = None) -> dict[str, Any]:
     return {
-        "type": intents.INTENT_REQUEST, "requestId": _id("request"), "timestamp": timestamp(),
-        "locale": locale, "dialogState": "COMPLETED",
+        "type": intents.INTENT_REQUEST, "requestId": _id("request"),
+        "timestamp": timestamp(moment), "locale": locale, "dialogState": "COMPLETED",
         "intent": {"name": name, "confirmationStatus": "NONE", "slots": slots or {}},
     }
 
 
 def session_ended_request(reason: str = "USER_INITIATED", error: dict | None = None,
-                          locale: str = "en-US") -> dict[str, Any]:
+                          locale: str = "en-US", moment: datetime | None = None
+                          ) -> dict[str, Any]:
     request = {"type": intents.SESSION_ENDED_REQUEST, "requestId": _id("request"),
-               "timestamp": timestamp(), "locale": locale, "reason": reason}
+               "timestamp": timestamp(moment), "locale": locale, "reason": reason}
     if error:
         request["error"] = error
     return request
 
 
-def user_event(*arguments: Any, token: str = "stretch-coach", locale: str = "en-US"
-               ) -> dict[str, Any]:
+def user_event(*arguments: Any, token: str = "stretch-coach", locale: str = "en-US",
+               moment: datetime | None = None) -> dict[str, Any]:
     """A touch on a screen: the SendEvent's arguments, as Alexa forwards them."""
-    return {"type": USER_EVENT, "requestId": _id("request"), "timestamp": timestamp(),
+    return {"type": USER_EVENT, "requestId": _id("request"), "timestamp": timestamp(moment),
             "locale": locale, "token": token, "arguments": list(arguments),
             "source": {"type": "TouchWrapper", "handler": "Press", "id": "button"}}
 
@@ -181,18 +186,36 @@ class Turn:
     def attributes(self) -> dict[str, Any]:
         return self.body.get("sessionAttributes") or {}
 
+    @property
+    def seconds(self) -> float:
+        """About how long Alexa takes to say it: words estimated, silences exact."""
+        return sum(piece if isinstance(piece, float) else speaking_seconds(piece)
+                   for piece in heard(self.ssml)) if self.ssml else 0.0
+
 
 Send = Callable[[dict[str, Any]], tuple[int, dict[str, Any]]]
 
 
 class Session:
-    """Talks to a skill the way Alexa does: one session id, attributes carried between turns."""
+    """Talks to a skill the way Alexa does: one session id, attributes carried between turns.
 
-    def __init__(self, send: Send, device: Device | None = None, locale: str = "en-US"):
+    Requests are stamped as a person who hears each response out would send them (Alexa's
+    clock starts at `now`), unless `after` says the next one comes sooner (cutting a response
+    short) or later.
+    """
+
+    def __init__(self, send: Send, device: Device | None = None, locale: str = "en-US",
+                 now: datetime | None = None):
         self.send = send
         self.device = device or Device()
         self.locale = locale
+        self.now = now or datetime.now(UTC)  # when the next request is sent
+        self._sent = self.now
         self._session: dict[str, Any] | None = None
+
+    def after(self, seconds: float) -> None:
+        """The next request comes `seconds` after the last was sent."""
+        self.now = self._sent + timedelta(seconds=seconds)
 
     @property
     def open(self) -> bool:
@@ -204,17 +227,17 @@ class Session:
 
     def launch(self) -> Turn:
         self.close()
-        return self.request(launch_request(self.locale))
+        return self.request(launch_request(self.locale, self.now))
 
     def intent(self, name: str, slots: dict[str, dict[str, Any]] | None = None) -> Turn:
-        return self.request(intent_request(name, slots, self.locale))
+        return self.request(intent_request(name, slots, self.locale, self.now))
 
     def end(self, reason: str = "USER_INITIATED", error: dict | None = None) -> Turn:
-        return self.request(session_ended_request(reason, error, self.locale))
+        return self.request(session_ended_request(reason, error, self.locale, self.now))
 
     def touch(self, *arguments: Any) -> Turn:
         """Touches a button whose SendEvent carries `arguments`, in the current session."""
-        return self.request(user_event(*arguments, locale=self.locale))
+        return self.request(user_event(*arguments, locale=self.locale, moment=self.now))
 
     def event(self, request: dict[str, Any]) -> Turn:
         """Sends `request` outside any session, as Alexa sends skill events."""
@@ -227,6 +250,8 @@ class Session:
             self._session = {"new": True, "sessionId": _id("session")}
         status, body = self.send(self.device.envelope(request, self._session))
         turn = Turn(status, body)
+        self._sent = self.now
+        self.now += timedelta(seconds=turn.seconds + ANSWER_SECONDS)
         if status != 200 or turn.ends_session or request["type"] == intents.SESSION_ENDED_REQUEST:
             self._session = None
         else:

@@ -60,14 +60,20 @@ class Speech:
     def _question(self, ask: Question, routine_id: str | None,
                   pace: timing.Pace) -> tuple[str, str]:
         """The question's SSML and the whole reprompt's, about a routine (worked out once)."""
-        params = self._params(self.catalog.get(routine_id) if routine_id else None, 0, pace)
+        routine = self.catalog.get(routine_id) if routine_id else None
+        params = self._params(Place(routine) if routine else None, pace)
         question = self.phrases(f"ask.{ask}", **params)
         choices = self.phrases(f"choices.{ask}", **params)
         return ssml.text(question), ssml.speak(ssml.text(f"{choices} {question}"))
 
-    def line(self, line: Line, pace: timing.Pace) -> str:
-        """The SSML of one line (inside <speak>), at `pace`."""
-        return self._line(line, pace)
+    def seconds_before_step(self, reply: Reply) -> float:
+        """About how long `reply` speaks before its step: words estimated, silences exact."""
+        step = next((index for index, line in enumerate(reply.lines) if line.key == "step"),
+                    len(reply.lines))
+        pieces = ssml.heard(ssml.speak(ssml.join(
+            *(self._line(line, reply.state.pace) for line in reply.lines[:step]))))
+        return sum(piece if isinstance(piece, float) else timing.speaking_seconds(piece)
+                   for piece in pieces)
 
     def position(self, place: Place) -> str:
         """Where `place` is: "step 2 of 4", "tips 4 to 6 of 12"."""
@@ -88,7 +94,8 @@ class Speech:
             return ssml.text(self._progress(line.progress))
         if line.key == "settings":
             return ssml.text(self._settings(pace))
-        params = self._params(line.routine, line.place.step if line.place else 0, pace)
+        params = self._params(line.place or (Place(line.routine) if line.routine else None),
+                              pace)
         if line.concern:
             params = {**params, "concern": line.concern.name,
                       "others": spoken_list([mid_sentence(r.name) for r in line.routines], "or")}
@@ -97,17 +104,20 @@ class Speech:
         return ssml.text(self.phrases(line.key, heard=ssml.spoken_back(line.heard),
                                       **{"also": "", **params}))
 
-    def _params(self, routine: Routine | None, step: int, pace: timing.Pace) -> dict[str, str]:
-        return self._place_params(routine.id, step, pace) if routine else self._general_params
+    def _params(self, place: Place | None, pace: timing.Pace) -> dict[str, str]:
+        if place is None:
+            return self._general_params
+        return self._place_params(place.routine.id, place.step, place.from_hold, pace)
 
-    def _routine_params(self, routine_id: str, step: int, pace: timing.Pace) -> dict[str, str]:
+    def _routine_params(self, routine_id: str, step: int, from_hold: int,
+                        pace: timing.Pace) -> dict[str, str]:
         """Everything a phrase may say about a place in a routine (worked out once)."""
         routine = self.catalog.get(routine_id)
         unit = "tip" if routine.kind == Kind.CHECKLIST else "step"
         return {
             **self._general_params,
             "name": mid_sentence(routine.name), "Name": routine.name, "summary": routine.summary,
-            "position": self._position(Place(routine, step)),
+            "position": self._position(Place(routine, step, from_hold=from_hold)),
             "count": self.phrases.count(len(routine.steps), unit),
             "duration": self._minutes(timing.routine_seconds(routine, 0, pace)),
             "remaining": self._minutes(timing.routine_seconds(routine, step, pace)),
@@ -163,11 +173,26 @@ class Speech:
 
     def _position(self, place: Place) -> str:
         number, total = place.number, len(place.routine.steps)
+        if place.from_hold:
+            return self._hold_position(place)
         if place.routine.kind != Kind.CHECKLIST:
             return self.phrases("position.step", number=number, total=total)
         last = place.steps.stop
         key = "position.checklist" if last > number else "position.checklist_single"
         return self.phrases(key, number=number, last=last, total=total)
+
+    def _hold_position(self, place: Place) -> str:
+        """A hold within a step: "round 2, left side", and which step where it could be
+        another."""
+        routine, step = place.routine, place.routine.steps[place.step]
+        done_rounds, side = divmod(place.from_hold, timing.holds_a_round(step))
+        key = ("round_side" if step.sides else "round") if step.reps > 1 else "side"
+        hold = self.phrases(f"position.{key}", round=done_rounds + 1,
+                            side=step.sides[side] if step.sides else "")
+        if sum(timing.hold_count(other) > 1 for other in routine.steps) < 2:
+            return hold
+        return self.phrases("position.in_step", hold=hold, number=place.number,
+                            total=len(routine.steps))
 
     def _intro(self, routine_id: str, pace: timing.Pace) -> str:
         routine = self.catalog.get(routine_id)

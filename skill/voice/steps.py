@@ -1,8 +1,9 @@
-"""A routine's steps as SSML, at a person's pace, and the timeline a screen counts down with.
+"""A routine's steps as SSML, at a person's pace, the timeline a screen counts down with, and
+where each hold ends (to place a person who cuts the speech short).
 
-Both come from one walk over the timed events: each piece of speech is a Beat with its SSML,
-how long it takes (exactly, for a silence; estimated, for words) and the countdown it starts,
-so what the screen counts is what the voice leaves silent.
+All come from one walk over the timed events: each piece of speech is a Beat with its SSML,
+how long it takes (exactly, for a silence; estimated, for words), the countdown it starts and
+the hold it ends, so what the screen counts is what the voice leaves silent.
 
 A step too long for one response is split into parts. Where it splits is decided at the
 slowest pace and the longest holds, so every pace splits it alike: the Coach can count a
@@ -11,9 +12,11 @@ place's parts without knowing the pace, and a pace changed mid-step never moves 
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from functools import lru_cache
 
+from ..coach.placement import Mark
 from ..coach.state import Place
 from ..content import timing
 from ..content.catalog import Catalog
@@ -44,6 +47,16 @@ class Beat:
     ssml: str
     seconds: float
     countdown: tuple[str, int] | None = None  # (label, seconds) of one starting here
+    ends_hold: tuple[int, int] | None = None  # a hold ends here: (step, hold) to start again at
+
+
+@dataclass(frozen=True)
+class Part:
+    """One response's worth of a place: its SSML, countdowns and the ends of its holds."""
+
+    ssml: str
+    countdowns: tuple[Countdown, ...]
+    marks: tuple[Mark, ...]
 
 
 class StepSpeech:
@@ -57,26 +70,35 @@ class StepSpeech:
         self._bounds = lru_cache(maxsize=CACHED_PLACES)(self._bounds_at_slowest)
 
     def part_count(self, place: Place) -> int:
-        return len(self._bounds(place.routine.id, place.step))
+        return len(self._bounds(place.routine.id, place.step, place.from_hold))
 
     def part(self, place: Place, pace: timing.Pace) -> str:
         """The SSML of `place` (one part of one response's steps), at `pace`."""
-        return self._parts(place.routine.id, place.step, pace)[place.part][0]
+        return self._part(place, pace).ssml
 
     def timeline(self, place: Place, pace: timing.Pace) -> tuple[Countdown, ...]:
         """The countdowns of `place`, timed from the start of its own speech."""
-        return self._parts(place.routine.id, place.step, pace)[place.part][1]
+        return self._part(place, pace).countdowns
 
-    def _render(self, routine_id: str, step: int,
-                pace: timing.Pace) -> tuple[tuple[str, tuple[Countdown, ...]], ...]:
-        beats = self._beats(Place(self.catalog.get(routine_id), step), pace)
-        return tuple((" ".join(beat.ssml for beat in beats[start:stop]),
-                      _countdowns(beats[start:stop]))
-                     for start, stop in self._bounds(routine_id, step))
+    def marks(self, place: Place, pace: timing.Pace) -> tuple[Mark, ...]:
+        """Where the holds spoken at `place` end, timed from the start of its own speech."""
+        return self._part(place, pace).marks
 
-    def _bounds_at_slowest(self, routine_id: str, step: int) -> tuple[tuple[int, int], ...]:
+    def _part(self, place: Place, pace: timing.Pace) -> Part:
+        return self._parts(place.routine.id, place.step, place.from_hold, pace)[place.part]
+
+    def _render(self, routine_id: str, step: int, from_hold: int,
+                pace: timing.Pace) -> tuple[Part, ...]:
+        beats = self._beats(Place(self.catalog.get(routine_id), step, from_hold=from_hold), pace)
+        return tuple(Part(" ".join(beat.ssml for beat in beats[start:stop]),
+                          _countdowns(beats[start:stop]), _marks(beats[start:stop]))
+                     for start, stop in self._bounds(routine_id, step, from_hold))
+
+    def _bounds_at_slowest(self, routine_id: str, step: int,
+                           from_hold: int) -> tuple[tuple[int, int], ...]:
         """Where the parts start and stop, as beat indexes, packed as few as fit."""
-        beats = self._beats(Place(self.catalog.get(routine_id), step), timing.SLOWEST)
+        beats = self._beats(Place(self.catalog.get(routine_id), step, from_hold=from_hold),
+                            timing.SLOWEST)
         bounds: list[tuple[int, int]] = []
         start, size = 0, 0
         for index, beat in enumerate(beats):
@@ -97,16 +119,24 @@ class StepSpeech:
                 beats.append(_words(self.phrases(header, number=index + 1,
                                                  total=len(routine.steps))))
             beats.append(_words(step.say))
-            beats.extend(self._timed(routine.kind, step, pace))
+            from_hold = place.from_hold if index == place.step else 0
+            beats.extend(self._timed(routine.kind, step, pace, index, from_hold))
         return beats
 
-    def _timed(self, kind: Kind, step: Step, pace: timing.Pace) -> list[Beat]:
-        """The step's holds and moves: cues spoken, silences kept, each silence that starts a
-        stretch to count down labelled as a screen shows it."""
+    def _timed(self, kind: Kind, step: Step, pace: timing.Pace, index: int,
+               from_hold: int) -> list[Beat]:
+        """The step's holds and moves, from hold `from_hold`: cues spoken, silences kept, each
+        silence that starts a stretch to count down labelled as a screen shows it, and the last
+        of each hold marked with where to start again after it."""
         beats: list[Beat] = []
         heading: dict[str, str] = {}
         pending: tuple[str, int] | None = None
-        for event in timing.step_events(step, pace):
+        held = from_hold
+        for event in timing.step_events(step, pace, from_hold):
+            if isinstance(event, timing.Release):
+                held += 1
+                after = (index, held) if held < timing.hold_count(step) else (index + 1, 0)
+                beats[-1] = dataclasses.replace(beats[-1], ends_hold=after)
             if isinstance(event, timing.Silence):
                 # A hold counts its whole length (cues fall inside it); a move, its silence.
                 counted = pending and (pending[0], pending[1] or event.seconds)
@@ -156,6 +186,16 @@ def _words(text: str) -> Beat:
 def _label(cue: str) -> str:
     """A spoken cue as a screen shows it: "Get into position." is "Get into position"."""
     return cue.rstrip(".")
+
+
+def _marks(beats: list[Beat]) -> tuple[Mark, ...]:
+    """The end of each hold in `beats`, timed from the first beat."""
+    found, clock = [], 0.0
+    for beat in beats:
+        clock += beat.seconds
+        if beat.ends_hold:
+            found.append(Mark(clock, *beat.ends_hold))
+    return tuple(found)
 
 
 def _countdowns(beats: list[Beat]) -> tuple[Countdown, ...]:
