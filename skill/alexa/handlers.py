@@ -295,6 +295,8 @@ EVENTS: dict[str, Event] = {
     intents.NAVIGATE_HOME: Coach.home,
     intents.FALLBACK: Coach.fallback,
     intents.PAIN: Coach.hurts,
+    intents.CRAMP: Coach.cramp,
+    intents.TELL_MORE: Coach.tell_more,
     intents.DELETE_PROGRESS: Coach.forget,
     intents.WAIT: Coach.wait,
     intents.INJURY: Coach.see_doctor,

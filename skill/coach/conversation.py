@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 
 from ..content.catalog import Catalog
-from ..content.routines import Concern, Routine
+from ..content.routines import Concern, Kind, Routine
 from ..content.timing import Pace
 from .progress import Progress
 from .replies import Effect, History, Line, Reply, about
@@ -18,7 +18,7 @@ from .state import MAX_MISSES, PartCount, Place, Question, State, Suggestion
 
 # Questions a side question can interrupt and then ask again as they were.
 KEPT_QUESTIONS = (Question.NEXT, Question.CONTINUE, Question.ANOTHER, Question.RESUME,
-                  Question.STEP, Question.SUGGEST)
+                  Question.STEP, Question.SUGGEST, Question.EASE)
 # Questions asked after speaking a step: "repeat" there means the step, not the question.
 STEP_QUESTIONS = (Question.NEXT, Question.CONTINUE, Question.ANOTHER)
 
@@ -26,7 +26,8 @@ STEP_QUESTIONS = (Question.NEXT, Question.CONTINUE, Question.ANOTHER)
 # What each question is about, said again before it when it was missed.
 TOPICS = {Question.NEXT: "at_place", Question.CONTINUE: "at_place", Question.RESUME: "at_place",
           Question.ANOTHER: "finished", Question.RELIEF: "offer_relief",
-          Question.FORGET: "forget_check", Question.STEP: "which_step"}
+          Question.FORGET: "forget_check", Question.STEP: "which_step",
+          Question.EASE: "at_place"}
 
 
 def timed(place: Place) -> bool:
@@ -55,6 +56,10 @@ class Coach:
     def greet(self, reply: Reply) -> Reply:
         """`reply` for someone new, who hears the safety note before anything else."""
         effects = reply.effects | {Effect.MET}
+        if reply.says("cramp_start"):  # relief first: the whole note once the point is pressed
+            step = next(index for index, line in enumerate(reply.lines) if line.key == "step")
+            lines = (*reply.lines[:step + 1], Line("safety_note_after"), *reply.lines[step + 1:])
+            return dataclasses.replace(reply, lines=lines, effects=effects)
         if reply.says("safety_note") or reply.says("pain_advice") or reply.says("see_doctor"):
             return dataclasses.replace(reply, effects=effects)
         return dataclasses.replace(reply, lines=(Line("safety_note"), *reply.lines),
@@ -88,8 +93,43 @@ class Coach:
             line = Line("durations")
         return self._answer(state, line)
 
+    def cramp(self, state: State) -> Reply:
+        """Relief at once: one short safety line, then the first point, said briefly and
+        pressed without waiting; the introduction waits for "tell me more". During the relief
+        itself, as if it hurt."""
+        relief = self._relief()
+        if relief is None:
+            return self.hurts(state)
+        if state.place and state.place.routine == relief and not self._finished(state):
+            return self.hurts(state)
+        first = next((index for index, step in enumerate(relief.steps) if step.quick), None)
+        if first is None:
+            return self.start(state, relief)
+        reply = self._speak(state, Place(relief, first, quick=True), Line("cramp_start", relief))
+        return dataclasses.replace(reply, lines=(*reply.lines, Line("timer_done", relief)))
+
+    def tell_more(self, state: State) -> Reply:
+        """The introduction of the routine under way or offered, and the question again."""
+        pending = self._pending(state)
+        if pending == Question.RELIEF:
+            routine = self._relief()
+        elif pending == Question.SUGGEST and state.suggestion:
+            routine = state.suggestion.routine
+        else:
+            place = state.place or state.offer
+            routine = place.routine if place else None
+        if routine is None:
+            return self.help(state)
+        return Reply((Line("intro", routine),), pending,
+                     state.then(state.place, pending, state.offer, state.suggestion))
+
     def hurts(self, state: State) -> Reply:
-        """Stop, give the safety advice, and offer cramp relief unless that is what hurt."""
+        """Stop, give the safety advice, and offer cramp relief unless that is what hurt;
+        pressing a point mid-massage (which may hurt), ease off and choose: skip it, or stop."""
+        if state.place and state.place.routine.kind == Kind.MASSAGE and timed(state.place) \
+                and not self._finished(state) and state.asked != Question.EASE:
+            return Reply((Line("ease_off"),), Question.EASE,
+                         state.then(state.place, Question.EASE))
         relief = self._relief()
         if relief is None or (state.place and state.place.routine == relief):
             return Reply((Line("pain_advice"), Line("goodbye")), None, state.then())
@@ -285,7 +325,8 @@ class Coach:
 
     def stop(self, state: State) -> Reply:
         if state.place and not self._finished(state):
-            return Reply((about("saved", self._restart(state)), Line("goodbye")), None,
+            advice = (Line("pain_advice"),) if state.asked == Question.EASE else ()
+            return Reply((*advice, about("saved", self._restart(state)), Line("goodbye")), None,
                          state.then())
         return Reply((Line("goodbye"),), None, state.then())
 

@@ -22,7 +22,7 @@ ATTRIBUTE_TYPES: dict[str, type] = {
     "v": int, "asked": str, "routine": str, "step": int, "part": int,
     "offer": str, "offer_step": int, "concern": str, "choice": int, "pace": int, "hold": int,
     "misses": int, "from_hold": int, "offer_hold": int, "said": int, "finishing": str,
-    "done": bool,
+    "done": bool, "quick": bool,
 }
 MAX_ATTRIBUTE_TEXT = 100
 # Numbers are small indexes, but for a moment in seconds since the epoch (year 2318 or before).
@@ -46,6 +46,7 @@ class Question(enum.StrEnum):
     STEP = "step"
     SUGGEST = "suggest"
     ANYTHING = "anything"
+    EASE = "ease"  # it hurts mid-massage: skip this point, or stop?
 
 
 @dataclass(frozen=True)
@@ -62,6 +63,8 @@ class Place:
     # The hold of `step` its speech starts at (every side of every round counted from 0, each
     # after the step's time to get ready): where a step cut short starts again.
     from_hold: int = 0
+    # Said the short way, with no time to get ready: relief for someone with a cramp, at once.
+    quick: bool = False
 
     @property
     def number(self) -> int:
@@ -147,6 +150,8 @@ class State:
                               part=self.place.part)
             if self.place.from_hold:
                 attributes["from_hold"] = self.place.from_hold
+            if self.place.quick:
+                attributes["quick"] = True
             if self.done:
                 attributes["done"] = True
             if self.said:
@@ -208,6 +213,8 @@ def parse_state(attributes: Any, catalog: Catalog, part_count: PartCount) -> Sta
         raise StaleState(f"unknown question {asked!r}") from None
     place = _place(attributes, "routine", "step", "from_hold", catalog)
     if place is not None:
+        quick = attributes.get("quick") is True and bool(place.routine.steps[place.step].quick)
+        place = dataclasses.replace(place, quick=quick)
         place = dataclasses.replace(place, part=_index(attributes.get("part"),
                                                        part_count(place), "part"))
     offer = _place(attributes, "offer", "offer_step", "offer_hold", catalog)
@@ -225,7 +232,7 @@ def parse_state(attributes: Any, catalog: Catalog, part_count: PartCount) -> Sta
 # Questions that are about something the state must hold (one of these): going on from the
 # place, or which step of its routine; whether to take the routine suggested; whether to carry
 # on with the place (in this session) or the one offered (from an earlier one).
-ASKED_ABOUT = {Question.STEP: ("place",), Question.NEXT: ("place",),
+ASKED_ABOUT = {Question.STEP: ("place",), Question.NEXT: ("place",), Question.EASE: ("place",),
                Question.CONTINUE: ("place",), Question.ANOTHER: ("place",),
                Question.SUGGEST: ("suggestion",), Question.RESUME: ("place", "offer")}
 

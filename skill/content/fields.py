@@ -310,6 +310,10 @@ STEP = Record("a mapping with 'say'", build=Step, fields=(
           needs="sides"),
     Field("rest", Whole(0, 120, SECONDS, noun=SECONDS),
           f"Seconds of rest between rounds (default {_defaults('rest')}).", needs="hold"),
+    Field("quick", Text(200),
+          "In a routine for cramps: the step said briefly, for someone with a cramp who needs "
+          "relief at once (where to press, and how); relief starts at the first step that has "
+          "it, with no time to get ready.", needs="hold"),
 ))
 
 SPOKEN_RULE = "a spoken name takes letters, spaces and apostrophes only (numbers spelled out)"

@@ -26,6 +26,7 @@ class Step:
     get_ready: int = 0
     switch: int = 0
     hold_up_to: int | None = None
+    quick: str | None = None  # said instead, when relief is needed at once
 
     @property
     def timed(self) -> bool:

@@ -147,14 +147,16 @@ def hold(seconds: int) -> Iterator[Event]:
     yield Release()
 
 
-def step_events(step: Step, pace: Pace = Pace(), from_hold: int = 0) -> Iterator[Event]:
-    """The timed part of `step`: time to get ready, then each round (with a rest between
-    rounds), each side (with time to switch between them), and a hold; from hold number
-    `from_hold` (counting every side of every round from 0), announced with its round."""
+def step_events(step: Step, pace: Pace = Pace(), from_hold: int = 0,
+                get_ready: bool = True) -> Iterator[Event]:
+    """The timed part of `step`: time to get ready (unless not), then each round (with a rest
+    between rounds), each side (with time to switch between them), and a hold; from hold
+    number `from_hold` (counting every side of every round from 0), announced with its
+    round."""
     if step.hold is None:
         return
     seconds = pace.hold_seconds(step)
-    if step.get_ready:
+    if step.get_ready and get_ready:
         yield GetReady()
         yield Silence(pace.transition(step.get_ready))
     first_round, first_side = divmod(from_hold, holds_a_round(step))

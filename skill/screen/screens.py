@@ -33,6 +33,7 @@ ANSWERS = {
     Question.FORGET: (("yes", intents.YES), ("no", intents.NO)),
     Question.NEXT: (("next", intents.NEXT), ("repeat", intents.REPEAT)),
     Question.CONTINUE: (("next", intents.NEXT), ("repeat", intents.REPEAT)),
+    Question.EASE: (("skip", intents.NEXT), ("stop", intents.STOP)),
 }
 STEP_BUTTONS = (("previous", intents.PREVIOUS), ("repeat", intents.REPEAT),
                 ("pause", intents.PAUSE), ("next", intents.NEXT))

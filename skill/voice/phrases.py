@@ -26,6 +26,10 @@ class Phrases:
             template = template[part]
         return template.format(**params)
 
+    def table(self, key: str) -> dict[Any, str]:
+        """A mapping of phrases, as written."""
+        return self._data[key]
+
     def count(self, number: int, unit: str) -> str:
         """ "1 round", "2 rounds"."""
         singular, plural = self._data["units"][unit]

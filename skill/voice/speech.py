@@ -12,7 +12,7 @@ from ..coach.state import Place, Question, State
 from ..content import timing
 from ..content.catalog import Catalog
 from ..content.fields import DEFAULT_TRANSITIONS
-from ..content.routines import Kind, Routine
+from ..content.routines import Kind, Routine, Step
 from . import ssml
 from .phrases import Phrases, mid_sentence, spoken_list
 from .steps import CACHED_PLACES, StepSpeech
@@ -39,7 +39,8 @@ class Speech:
         example = mid_sentence(ordered[0].name) if ordered else ""
         lengths = sorted(timing.routine_seconds(routine) for routine in catalog) or [0]
         self._general_params = {"example": example, "shortest": self._minutes(lengths[0]),
-                                "longest": self._minutes(lengths[-1])}
+                                "longest": self._minutes(lengths[-1]),
+                                "note": self.phrases("note")}
         self._place_params = lru_cache(maxsize=CACHED_PLACES)(self._routine_params)
         self._intros = lru_cache(maxsize=CACHED_PLACES)(self._intro)
         self._questions = lru_cache(maxsize=CACHED_PLACES)(self._question)
@@ -121,7 +122,18 @@ class Speech:
             "count": self.phrases.count(len(routine.steps), unit),
             "duration": self._minutes(timing.routine_seconds(routine, 0, pace)),
             "remaining": self._minutes(timing.routine_seconds(routine, step, pace)),
+            "timer": self._timer(routine, pace),
         }
+
+    def _timer(self, routine: Routine, pace: timing.Pace) -> str:
+        """How long the coach times a hold the article gives a range for: "half a minute"."""
+        ranged = _ranged(routine)
+        return self._span(pace.hold_seconds(ranged)) if ranged else ""
+
+    def _span(self, seconds: int) -> str:
+        """Seconds as said: "half a minute", "a minute", "45 seconds"."""
+        spans = self.phrases.table("spans")
+        return spans.get(seconds) or self.phrases.count(seconds, "second")
 
     def _menu_short(self, ordered: list[Routine]) -> str:
         """The routines summed up by kind: "3 stretches, a massage and 5 sets of tips"."""
@@ -205,6 +217,11 @@ class Speech:
     def _plan(self, routine: Routine, pace: timing.Pace) -> str:
         """How the routine is timed: rounds and hold lengths, or how many tips."""
         p, timed = self.phrases, routine.timed_steps
+        ranged = _ranged(routine)
+        if ranged:
+            count = p.count(sum(timing.hold_count(step) for step in timed), "hold")
+            return p("plan.ranged", count=count, shortest=self._span(ranged.hold),
+                     longest=self._span(ranged.hold_up_to), timer=self._timer(routine, pace))
         if routine.kind == Kind.CHECKLIST:
             return p("plan.checklist", count=p.count(len(routine.steps), "tip"),
                      per_turn=routine.per_turn)
@@ -221,6 +238,11 @@ class Speech:
             return p("plan.same", count=count, hold=p.count(holds[0], "second"))
         return p("plan.mixed", count=count, shortest=p.count(holds[0], "second"),
                  longest=p.count(holds[-1], "second"))
+
+
+def _ranged(routine: Routine) -> Step | None:
+    """The routine's first hold given as a range (half a minute to a minute), if any."""
+    return next((step for step in routine.timed_steps if step.hold_up_to), None)
 
 
 def _subject(state: State) -> Routine | None:

@@ -70,7 +70,7 @@ class StepSpeech:
         self._bounds = lru_cache(maxsize=CACHED_PLACES)(self._bounds_at_slowest)
 
     def part_count(self, place: Place) -> int:
-        return len(self._bounds(place.routine.id, place.step, place.from_hold))
+        return len(self._bounds(place.routine.id, place.step, place.from_hold, place.quick))
 
     def part(self, place: Place, pace: timing.Pace) -> str:
         """The SSML of `place` (one part of one response's steps), at `pace`."""
@@ -85,20 +85,22 @@ class StepSpeech:
         return self._part(place, pace).marks
 
     def _part(self, place: Place, pace: timing.Pace) -> Part:
-        return self._parts(place.routine.id, place.step, place.from_hold, pace)[place.part]
+        return self._parts(place.routine.id, place.step, place.from_hold, place.quick,
+                           pace)[place.part]
 
-    def _render(self, routine_id: str, step: int, from_hold: int,
+    def _render(self, routine_id: str, step: int, from_hold: int, quick: bool,
                 pace: timing.Pace) -> tuple[Part, ...]:
-        beats = self._beats(Place(self.catalog.get(routine_id), step, from_hold=from_hold), pace)
+        place = Place(self.catalog.get(routine_id), step, from_hold=from_hold, quick=quick)
+        beats = self._beats(place, pace)
         return tuple(Part(" ".join(beat.ssml for beat in beats[start:stop]),
                           _countdowns(beats[start:stop]), _marks(beats[start:stop]))
-                     for start, stop in self._bounds(routine_id, step, from_hold))
+                     for start, stop in self._bounds(routine_id, step, from_hold, quick))
 
-    def _bounds_at_slowest(self, routine_id: str, step: int,
-                           from_hold: int) -> tuple[tuple[int, int], ...]:
+    def _bounds_at_slowest(self, routine_id: str, step: int, from_hold: int,
+                           quick: bool) -> tuple[tuple[int, int], ...]:
         """Where the parts start and stop, as beat indexes, packed as few as fit."""
-        beats = self._beats(Place(self.catalog.get(routine_id), step, from_hold=from_hold),
-                            timing.SLOWEST)
+        place = Place(self.catalog.get(routine_id), step, from_hold=from_hold, quick=quick)
+        beats = self._beats(place, timing.SLOWEST)
         bounds: list[tuple[int, int]] = []
         start, size = 0, 0
         for index, beat in enumerate(beats):
@@ -115,16 +117,20 @@ class StepSpeech:
         header = "step_header.checklist" if routine.kind == Kind.CHECKLIST else "step_header.step"
         for index in place.steps:
             step = routine.steps[index]
-            if len(routine.steps) > 1:
-                beats.append(_words(self.phrases(header, number=index + 1,
-                                                 total=len(routine.steps))))
-            beats.append(_words(step.say))
+            quick = place.quick and index == place.step
+            if quick:  # where to press, at once: no header, no time to get ready
+                beats.append(_words(step.quick))
+            else:
+                if len(routine.steps) > 1:
+                    beats.append(_words(self.phrases(header, number=index + 1,
+                                                     total=len(routine.steps))))
+                beats.append(_words(step.say))
             from_hold = place.from_hold if index == place.step else 0
-            beats.extend(self._timed(routine.kind, step, pace, index, from_hold))
+            beats.extend(self._timed(routine.kind, step, pace, index, from_hold, not quick))
         return beats
 
     def _timed(self, kind: Kind, step: Step, pace: timing.Pace, index: int,
-               from_hold: int) -> list[Beat]:
+               from_hold: int, get_ready: bool = True) -> list[Beat]:
         """The step's holds and moves, from hold `from_hold`: cues spoken, silences kept, each
         silence that starts a stretch to count down labelled as a screen shows it, and the last
         of each hold marked with where to start again after it."""
@@ -132,7 +138,7 @@ class StepSpeech:
         heading: dict[str, str] = {}
         pending: tuple[str, int] | None = None
         held = from_hold
-        for event in timing.step_events(step, pace, from_hold):
+        for event in timing.step_events(step, pace, from_hold, get_ready):
             if isinstance(event, timing.Release):
                 held += 1
                 after = (index, held) if held < timing.hold_count(step) else (index + 1, 0)
