@@ -97,7 +97,7 @@ MISTAKES = [
     (("  - say: Get ready.", "  - hold: 3"), "steps[0].say", "expected text, got nothing"),
     (("  - say: Get ready.", "  - say: Go.\n    hlod: 3"), "steps[0].hlod",
      "unknown field (expected one of: say, hold, reps, sides, hold_up_to, get_ready, switch, "
-     "rest)"),
+     "rest, quick)"),
     (("hold: 8", "hold: 8\n    hold_up_to: 8"), "steps[1].hold_up_to",
      "expected more than hold (8 seconds), got 8"),
     (("hold: 8", "hold: 8\n    switch: 4"), "steps[1].switch",

@@ -50,12 +50,13 @@ def test_workers_and_hosts_finishing_routines_for_one_person_at_once_lose_none(d
         people = [Person(http_sender(urls[n % hosts] + "/"), device) for n in range(sessions)]
         for person in people:
             person.start("butterfly")
+            assert "all done" in person.say(intents.NEXT).speech
         start = threading.Barrier(sessions)
         finished = []
 
         def finish(person: Person) -> None:
             start.wait()
-            finished.append(person.say(intents.NEXT))
+            finished.append(person.say(intents.NO))  # after the last holds: each counts one
 
         threads = [threading.Thread(target=finish, args=(person,)) for person in people]
         for thread in threads:
@@ -63,7 +64,7 @@ def test_workers_and_hosts_finishing_routines_for_one_person_at_once_lose_none(d
         for thread in threads:
             thread.join(timeout=30)
         assert [turn.status for turn in finished] == [200] * sessions
-        assert all("all done" in turn.speech for turn in finished)
+        assert all(turn.speech.startswith("Goodbye") for turn in finished)
         progress = Person(http_sender(url + "/"), device).intent(intents.PROGRESS)
         assert f"you've finished {sessions} routines on 1 day" in progress.speech
     rows = stored(database_url, "SELECT COUNT(*) FROM completions JOIN people "
@@ -82,13 +83,14 @@ def test_sigterm_lets_writes_in_flight_finish_and_leaves_nothing_half_written(da
         people = [Person(http_sender(url + "/"), device) for _ in range(sessions)]
         for person in people:
             person.start("butterfly")
+            person.say(intents.NEXT)
         start = threading.Barrier(sessions + 1)
         answers: list = []
 
         def finish(person: Person) -> None:
             start.wait()
             try:
-                answers.append(person.say(intents.NEXT))
+                answers.append(person.say(intents.NO))  # after the last holds: counts one
             except Unreachable:  # came after the server stopped listening
                 answers.append(None)
 
@@ -102,7 +104,7 @@ def test_sigterm_lets_writes_in_flight_finish_and_leaves_nothing_half_written(da
             thread.join(timeout=30)
         assert process.wait(timeout=20) == 0
     finished = [turn for turn in answers if turn is not None and turn.status == 200]
-    assert finished and all("all done" in turn.speech for turn in finished)
+    assert finished and all(turn.speech.startswith("Goodbye") for turn in finished)
     rows = stored(database_url, "SELECT completions.routine, finished, request_id "
                                 "FROM completions "
                                 "JOIN people ON people.id = completions.person "
