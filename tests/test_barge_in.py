@@ -238,3 +238,21 @@ def test_tampered_speech_attributes_are_stale_at_worst(person, twist, changes):
     turn = person.say(intents.PAUSE)
     assert turn.status == 200 and turn.speech.startswith(("Paused at", "You haven't started",
                                                           "I've kept", "Goodbye"))
+
+
+def test_chat_says_a_line_some_seconds_into_the_last_response(client, catalog):
+    import io
+
+    from skill.simulator.chat import Chat
+    from skill.simulator.nlu import Understanding
+
+    from .helpers import committed, understood
+
+    routine, index = stretch_with_sides(catalog)
+    out = io.StringIO()
+    chat = Chat(Understanding(committed(), understood(), "amzn1.ask.skill.test"),
+                client_sender(client), Device(), out)
+    chat.play(["open stretch coach", f"start the {routine.name.lower()}",
+               f"go to step {['one', 'two', 'three', 'four'][index]}", "@1 pause"])
+    assert out.getvalue().splitlines()[-2].startswith(
+        f"Alexa: Paused at step {index + 1} of {len(routine.steps)} of")

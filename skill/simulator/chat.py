@@ -6,6 +6,7 @@ import contextlib
 import dataclasses
 import json
 import logging
+import re
 import threading
 import time
 import urllib.error
@@ -21,6 +22,9 @@ from ..voice.ssml import heard
 from .envelopes import Device, Send, Session, Turn
 from .nlu import Heard, Understanding
 
+# "@40 pause": said 40 seconds into the last response, cutting it short ("Alexa, pause"); a
+# line without it is said once the response has been heard out.
+CUT_IN = re.compile(r"@([0-9]{1,5}(?:\.[0-9]+)?)\s+(.+)")
 NOT_REACHED = ("(Alexa would not send that to the skill: no session is open. "
                "Start with \"open {invocation}\".)")
 
@@ -88,6 +92,10 @@ class Chat:
         self.session = Session(self._send_and_show, device)
 
     def say(self, utterance: str) -> Exchange:
+        cut_in = CUT_IN.fullmatch(utterance)
+        if cut_in:
+            self.session.after(float(cut_in.group(1)))
+            utterance = cut_in.group(2)
         heard_as = self.understanding.hear(utterance, self.session.open)
         if heard_as.outside:
             self._print(NOT_REACHED.format(invocation=self.understanding.invocation))
