@@ -256,3 +256,11 @@ def test_chat_says_a_line_some_seconds_into_the_last_response(client, catalog):
                f"go to step {['one', 'two', 'three', 'four'][index]}", "@1 pause"])
     assert out.getvalue().splitlines()[-2].startswith(
         f"Alexa: Paused at step {index + 1} of {len(routine.steps)} of")
+
+
+def test_repeat_cutting_a_step_short_starts_again_at_that_round(person, twist):
+    routine, index = twist
+    start, end = holds_heard(at_the_step(person, routine, index))[2]
+    person.after(start + 4)
+    again = person.say(intents.REPEAT)  # "Alexa, repeat"
+    assert "Get into position. [5 s] Round 2 of 3. Right side." in again.speech

@@ -106,6 +106,8 @@ class Coach:
         if first is None:
             return self.start(state, relief)
         reply = self._speak(state, Place(relief, first, quick=True), Line("cramp_start", relief))
+        if not relief.steps[first].hold_up_to:
+            return reply
         return dataclasses.replace(reply, lines=(*reply.lines, Line("timer_done", relief)))
 
     def tell_more(self, state: State) -> Reply:
@@ -180,9 +182,9 @@ class Coach:
         return self._speak(state, place, Line("first_step"), arrived=False)
 
     def repeat(self, state: State) -> Reply:
-        """The step last spoken, again; or, while another question is pending, that question
-        ("what?", "say that again")."""
-        if state.place and state.asked in STEP_QUESTIONS:
+        """The step last spoken, again (from the round it was cut short at, if it was); or,
+        while another question is pending, that question ("what?", "say that again")."""
+        if state.place and (state.asked in STEP_QUESTIONS or state.cut):
             return self._speak(state, state.place, arrived=False)
         if state.asked is None:
             return self._no_routine(state)
