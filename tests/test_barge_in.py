@@ -19,18 +19,11 @@ from skill.voice.ssml import heard
 
 from .conversing import stretch_with_sides
 from .helpers import ROUTINES, Person, client_sender, held_seconds, sqlite_database
+from .test_memory import Clock
 
 # Alexa's clock and ours start on a whole second, a day both agree on.
 START = datetime(2026, 11, 23, 15, 0, tzinfo=UTC)
 CARRY_ON = "Would you like to carry on where you left off?"
-
-
-class Clock:
-    def __init__(self, now: datetime):
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
 
 
 @pytest.fixture

@@ -79,12 +79,17 @@ def test_a_cramp_during_a_stretch_starts_relief_at_once(person, catalog):
     assert person.intent(intents.CRAMP).speech.startswith(SAFETY)
 
 
-def test_that_hurts_mid_point_gives_a_choice_and_skip_goes_to_the_next_point(person, massage):
-    routine, first = massage
+def hurts_mid_point(person, routine, seconds: float):
+    """ "Alexa, that hurts", `seconds` into pressing the routine's first point."""
     person.start(routine.name)
     person.say(intents.NEXT)
-    person.after(20)  # "Alexa, that hurts", mid-press
-    choice = person.say(intents.PAIN)
+    person.after(seconds)
+    return person.say(intents.PAIN)
+
+
+def test_that_hurts_mid_point_gives_a_choice_and_skip_goes_to_the_next_point(person, massage):
+    routine, first = massage
+    choice = hurts_mid_point(person, routine, 20)
     assert choice.speech == CHOICE and not choice.ends_session
     assert person.say(intents.YES).speech.endswith("Skip this point, or stop?")  # a miss
     skipped = person.intent(intents.NEXT)  # "skip this point"
@@ -93,10 +98,7 @@ def test_that_hurts_mid_point_gives_a_choice_and_skip_goes_to_the_next_point(per
 
 def test_stop_after_that_hurts_gives_the_safety_advice_and_keeps_the_place(person, massage):
     routine, first = massage
-    person.start(routine.name)
-    person.say(intents.NEXT)
-    person.after(20)
-    person.say(intents.PAIN)
+    hurts_mid_point(person, routine, 20)
     stopped = person.say(intents.STOP)
     assert stopped.speech.startswith("Let's stop here. Don't push through pain")
     assert f"I've kept your place at step {first + 1} of" in stopped.speech
@@ -105,10 +107,7 @@ def test_stop_after_that_hurts_gives_the_safety_advice_and_keeps_the_place(perso
 
 def test_it_hurts_again_after_the_choice_ends_with_the_advice(person, massage):
     routine, _ = massage
-    person.start(routine.name)
-    person.say(intents.NEXT)
-    person.after(10)
-    person.say(intents.PAIN)
+    hurts_mid_point(person, routine, 10)
     again = person.say(intents.PAIN)
     assert again.speech.startswith("Let's stop here.") and again.ends_session
 
