@@ -257,3 +257,15 @@ def test_repeat_cutting_a_step_short_starts_again_at_that_round(person, twist):
     person.after(start + 4)
     again = person.say(intents.REPEAT)  # "Alexa, repeat"
     assert "Get into position. [5 s] Round 2 of 3. Right side." in again.speech
+
+
+def test_carried_on_after_a_wait_and_heard_out_in_silence_it_counts_once(person, twist):
+    routine, index = twist
+    person.start(routine.name)
+    step = go_to(person, len(routine.steps))
+    person.after(holds_heard(step)[-2][0] + 2)
+    person.say(intents.WAIT)
+    person.say(intents.YES)  # from that round to the end, heard out
+    person.close()
+    assert "Last time" not in person.launch().speech
+    assert finished(person) == 1

@@ -156,7 +156,7 @@ class Memory:
         cache = handler_input.attributes_manager.request_attributes
         place = reply.state.place
         moved = place is not None and (_step(place) != _step(before.place)
-                                       or reply.state.said is not None)
+                                       or Effect.ARRIVED in effects)
         finishing = self._finishing(handler_input, before, reply)
         if not (effects or moved or finishing or before.cut or cache.get(STALE_PLACE)
                 or ZONE_ASKED in cache):

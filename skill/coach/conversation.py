@@ -344,10 +344,11 @@ class Coach:
         its holds are heard out."""
         lines = (*lead, about("step", place))
         ask = self._question_at(place)
+        effects = frozenset({Effect.ARRIVED}) if arrived else frozenset()
         if ask != Question.ANOTHER:
-            return Reply(lines, ask, state.then(place, ask))
-        effect = Effect.FINISHING if timed(place) else Effect.FINISHED
-        effects = frozenset({effect}) if arrived else frozenset()
+            return Reply(lines, ask, state.then(place, ask), effects)
+        if arrived:
+            effects |= {Effect.FINISHING if timed(place) else Effect.FINISHED}
         return Reply((*lines, about("close", place)), ask, state.then(place, ask), effects)
 
     def _finished(self, state: State) -> bool:

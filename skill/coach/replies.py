@@ -25,6 +25,9 @@ class Effect(enum.Enum):
     FINISHED = "finished"  # the routine at the reply's place was completed just now
     # The routine at the reply's place is completed once its holds are heard out (Said).
     FINISHING = "finishing"
+    # The person moved to the reply's place (rather than hearing it again): it is where to
+    # start again, until its holds are heard out.
+    ARRIVED = "arrived"
     FORGET_PLACE = "forget_place"  # the person declined to pick up their unfinished routine
     FORGET_PERSON = "forget_person"  # delete everything stored for the person
     PACE = "pace"  # the person changed how they like to be coached: the reply's state has it
