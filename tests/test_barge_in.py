@@ -18,7 +18,7 @@ from skill.voice.phrases import mid_sentence
 from skill.voice.ssml import heard
 
 from .conversing import stretch_with_sides
-from .helpers import ROUTINES, Person, client_sender, held_seconds, sqlite_database
+from .helpers import FIXTURE_ROUTINES, Person, client_sender, held_seconds, sqlite_database
 from .test_memory import Clock
 
 # Alexa's clock and ours start on a whole second, a day both agree on.
@@ -34,7 +34,7 @@ def clock() -> Clock:
 @pytest.fixture
 def person(tmp_path, clock, alexa_settings_api) -> Person:
     """Someone who has used the skill before, on a skill whose clock the test moves."""
-    app = create_app(Settings(routines=(ROUTINES,), verify=False,
+    app = create_app(Settings(routines=(FIXTURE_ROUTINES,), verify=False,
                               database=sqlite_database(tmp_path)), clock=clock)
     someone = Person(client_sender(app.test_client()),
                      Device(api_endpoint=alexa_settings_api.url), now=START)
@@ -44,8 +44,8 @@ def person(tmp_path, clock, alexa_settings_api) -> Person:
 
 
 @pytest.fixture
-def twist(catalog):
-    return stretch_with_sides(catalog)
+def twist(fixture_catalog):
+    return stretch_with_sides(fixture_catalog)
 
 
 def go_to(person: Person, number: int):
@@ -136,7 +136,7 @@ def test_wait_keeps_the_round_and_ready_carries_on_from_it(person, twist):
                                    f"{where(routine, index, 3)}.")
 
 
-def test_next_cutting_a_step_short_skips_it(person, twist, catalog):
+def test_next_cutting_a_step_short_skips_it(person, twist, fixture_catalog):
     routine, index = twist
     start, _ = holds_heard(at_the_step(person, routine, index))[1]
     person.after(start + 1)
@@ -233,7 +233,7 @@ def test_tampered_speech_attributes_are_stale_at_worst(person, twist, changes):
                                                           "I've kept", "Goodbye"))
 
 
-def test_chat_says_a_line_some_seconds_into_the_last_response(client, catalog):
+def test_chat_says_a_line_some_seconds_into_the_last_response(client, fixture_catalog):
     import io
 
     from skill.simulator.chat import Chat
@@ -241,7 +241,7 @@ def test_chat_says_a_line_some_seconds_into_the_last_response(client, catalog):
 
     from .helpers import committed, understood
 
-    routine, index = stretch_with_sides(catalog)
+    routine, index = stretch_with_sides(fixture_catalog)
     out = io.StringIO()
     chat = Chat(Understanding(committed(), understood(), "amzn1.ask.skill.test"),
                 client_sender(client), Device(), out)

@@ -34,8 +34,8 @@ def seconds_until(turn, cue: str) -> float:
 
 
 @pytest.fixture
-def massage(catalog):
-    return ranged_massage(catalog)
+def massage(fixture_catalog):
+    return ranged_massage(fixture_catalog)
 
 
 def test_a_cramp_at_launch_gets_one_safety_line_and_the_first_press_within_ten_seconds(
@@ -73,8 +73,8 @@ def test_tell_me_more_gives_the_introduction_and_next_goes_on_to_the_next_point(
     assert person.say(intents.NEXT).speech.startswith(f"Step {first + 2} of")
 
 
-def test_a_cramp_during_a_stretch_starts_relief_at_once(person, catalog):
-    stretch, index = stretch_with_sides(catalog)
+def test_a_cramp_during_a_stretch_starts_relief_at_once(person, fixture_catalog):
+    stretch, index = stretch_with_sides(fixture_catalog)
     person.start(stretch.name)
     assert person.intent(intents.CRAMP).speech.startswith(SAFETY)
 
@@ -112,8 +112,8 @@ def test_it_hurts_again_after_the_choice_ends_with_the_advice(person, massage):
     assert again.speech.startswith("Let's stop here.") and again.ends_session
 
 
-def test_other_pain_still_stops_the_routine_with_the_safety_advice(person, catalog):
-    stretch, index = stretch_with_sides(catalog)
+def test_other_pain_still_stops_the_routine_with_the_safety_advice(person, fixture_catalog):
+    stretch, index = stretch_with_sides(fixture_catalog)
     person.start(stretch.name)
     person.say(intents.NEXT)
     person.after(30)
@@ -167,11 +167,11 @@ def test_cut_short_a_point_is_pressed_again(person, massage):
     assert person.say(intents.PAUSE).speech.startswith(f"Paused at step {first + 1} of")
 
 
-def test_every_new_kind_of_response_is_within_alexas_limits(newcomer, catalog):
+def test_every_new_kind_of_response_is_within_alexas_limits(newcomer, fixture_catalog):
     from .test_limits import assert_within_limits
 
     person = newcomer
-    stretch, index = stretch_with_sides(catalog)
+    stretch, index = stretch_with_sides(fixture_catalog)
     turns = [person.intent(intents.CRAMP), person.intent(intents.TELL_MORE)]
     person.after(5)
     turns += [person.say(intents.PAIN), person.say(intents.FALLBACK), person.say(intents.HELP),

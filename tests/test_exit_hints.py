@@ -30,8 +30,8 @@ def test_nothing_the_skill_says_tells_people_to_ask_or_tell_it():
     assert [p for p in phrases if OPEN in p]
 
 
-def test_pause_says_open_and_opening_offers_to_carry_on(person, catalog):
-    tips = checklist(catalog)
+def test_pause_says_open_and_opening_offers_to_carry_on(person, fixture_catalog):
+    tips = checklist(fixture_catalog)
     person.start(tips.name)
     paused = person.say(intents.PAUSE)
     assert paused.speech.endswith(f"When you're ready, say: {OPEN}") and paused.ends_session
@@ -41,8 +41,8 @@ def test_pause_says_open_and_opening_offers_to_carry_on(person, catalog):
     assert person.say(intents.YES).speech.startswith(f"Picking up {mid_sentence(tips.name)}")
 
 
-def test_stop_says_open_and_the_one_shot_resume_still_works(person, catalog):
-    tips = checklist(catalog)
+def test_stop_says_open_and_the_one_shot_resume_still_works(person, fixture_catalog):
+    tips = checklist(fixture_catalog)
     person.start(tips.name)
     stopped = person.say(intents.STOP)
     assert f"to carry on later, say: {OPEN}" in stopped.speech

@@ -105,9 +105,11 @@ def test_a_slower_pace_moves_the_marks_by_the_longer_moves_only():
         [5, 10, 15, 20, 25, 30])
 
 
-def test_someone_who_hears_a_response_out_and_answers_is_past_every_hold(catalog):
+@pytest.mark.parametrize("which", ["shipped_catalog", "fixture_catalog"])
+def test_someone_who_hears_a_response_out_and_answers_is_past_every_hold(request, which):
     """The words after the last hold of any timed step, and the quickest answer, take longer
     than the allowance: their answer never restarts a hold."""
+    catalog = request.getfixturevalue(which)
     speech = Speech(catalog)
     coach = Coach(catalog, speech.part_count)
     for routine in catalog:
