@@ -11,11 +11,13 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from skill.coach.conversation import Coach
+from skill.coach.placement import arrive
 from skill.coach.progress import summarize
 from skill.coach.replies import Effect, History, Reply
 from skill.coach.state import (
     Place,
     Question,
+    Said,
     StaleState,
     State,
     Suggestion,
@@ -56,6 +58,12 @@ class Talk:
         reply = event(COACH, self.state, *args)
         self.state = reply.state
         return reply
+
+    def heard_out(self) -> None:
+        """The person hears the last response out, holds and all, as the Alexa layer places
+        them (skill/coach/placement.py) before their next request."""
+        said = dataclasses.replace(self.state, said=Said(0, "the request that spoke it"))
+        self.state = arrive(said, 10**6, ())
 
 
 def keys(reply: Reply) -> list[str]:
@@ -120,7 +128,9 @@ def test_a_routine_is_spoken_step_by_step_and_finished_once():
     assert keys(intro) == ["intro", "step"] and intro.ask is Question.NEXT
     last = talk(Coach.next)
     assert keys(last) == ["step", "close"] and last.ask is Question.ANOTHER
-    assert last.effects == {Effect.FINISHED}
+    assert last.effects == {Effect.ARRIVED, Effect.FINISHING}  # once its holds are heard out
+    talk.heard_out()
+    assert talk.state.completed == "the request that spoke it"
     again = talk(Coach.next)
     assert keys(again) == ["finished"] and not again.effects
     assert talk(Coach.repeat).effects == frozenset()  # hearing the end again counts nothing
@@ -134,7 +144,7 @@ def test_a_checklist_moves_a_turns_worth_of_tips_at_a_time():
     assert talk.state.place.steps == range(3, 6)
     last = talk(Coach.next)
     assert talk.state.place.steps == range(6, 7) and talk.state.place.last
-    assert last.effects == {Effect.FINISHED}
+    assert last.effects == {Effect.ARRIVED, Effect.FINISHED}  # no holds: finished at once
     talk(Coach.previous)
     assert talk.state.place.steps == range(3, 6)
 
@@ -147,7 +157,8 @@ def test_a_step_in_parts_asks_to_carry_on_between_them_and_goes_back_part_by_par
     assert talk(Coach.previous).state.place == Place(SPIRAL, 1, 0)
     talk(Coach.next)
     end = talk(Coach.next)
-    assert end.state.place == Place(SPIRAL, 1, 2) and end.effects == {Effect.FINISHED}
+    assert end.state.place == Place(SPIRAL, 1, 2)
+    assert end.effects == {Effect.ARRIVED, Effect.FINISHING}
 
 
 def test_previous_at_the_first_step_says_so_and_stays():
@@ -189,6 +200,7 @@ def test_stop_mid_routine_says_the_place_is_kept_and_after_the_end_just_goodbye(
     assert keys(in_routine(MASSAGE, 1)(Coach.stop)) == ["saved", "goodbye"]
     talk = in_routine(BUTTERFLY)
     talk(Coach.next)
+    talk.heard_out()
     assert keys(Talk(talk.state)(Coach.stop)) == ["goodbye"]
     assert keys(Talk(talk.state)(Coach.pause)) == ["goodbye"]
 
@@ -204,6 +216,7 @@ def test_resume_carries_on_from_the_session_then_the_offer_then_what_was_saved()
 def test_resume_after_the_end_lists_the_routines():
     talk = in_routine(BUTTERFLY)
     talk(Coach.next)
+    talk.heard_out()
     assert keys(talk(Coach.resume, History())) == ["menu_full"]
 
 
@@ -219,6 +232,7 @@ def test_no_to_go_on_waits_and_keeps_the_question():
 def test_yes_and_no_to_another_routine():
     talk = in_routine(BUTTERFLY)
     talk(Coach.next)
+    talk.heard_out()
     assert keys(Talk(talk.state)(Coach.yes)) == ["menu"]
     assert keys(Talk(talk.state)(Coach.no)) == ["goodbye"]
 
@@ -279,7 +293,10 @@ def test_it_hurts_offers_the_cramp_relief_and_yes_starts_it():
 
 
 def test_it_hurts_during_the_relief_itself_or_with_none_to_offer_ends_with_the_advice():
-    assert keys(in_routine(MASSAGE, 1)(Coach.hurts)) == ["pain_advice", "goodbye"]
+    assert keys(in_routine(MASSAGE)(Coach.hurts)) == ["pain_advice", "goodbye"]
+    pressing = in_routine(MASSAGE, 1)  # pressing a point may hurt: skip it, or stop?
+    assert keys(pressing(Coach.hurts)) == ["ease_off"] and pressing.state.asked is Question.EASE
+    assert keys(pressing(Coach.hurts)) == ["pain_advice", "goodbye"]
     no_relief = Coach(Catalog([BUTTERFLY]), part_count)
     assert keys(no_relief.hurts(State())) == ["pain_advice", "goodbye"]
 
@@ -321,8 +338,8 @@ def test_a_pending_suggestion_or_offer_survives_help_and_a_miss(event):
 
 
 def test_fallback_says_it_did_not_understand_then_helps_for_where_the_person_is():
-    assert keys(in_routine(MASSAGE, 1)(Coach.fallback)) == ["not_understood", "help_routine"]
-    assert keys(Talk()(Coach.fallback)) == ["not_understood", "help_menu"]
+    assert keys(in_routine(MASSAGE, 1)(Coach.fallback)) == ["not_understood", "at_place"]
+    assert keys(Talk()(Coach.fallback)) == ["not_understood", "menu"]
 
 
 def test_an_apology_keeps_the_place_and_asks_what_next():
