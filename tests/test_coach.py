@@ -130,7 +130,7 @@ def test_a_routine_is_spoken_step_by_step_and_finished_once():
     assert keys(last) == ["step", "close"] and last.ask is Question.ANOTHER
     assert last.effects == {Effect.ARRIVED, Effect.FINISHING}  # once its holds are heard out
     talk.heard_out()
-    assert talk.state.completed == "the request that spoke it"
+    assert talk.state.completed[0] == "the request that spoke it"
     again = talk(Coach.next)
     assert keys(again) == ["finished"] and not again.effects
     assert talk(Coach.repeat).effects == frozenset()  # hearing the end again counts nothing
