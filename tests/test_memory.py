@@ -12,7 +12,7 @@ import pytest
 from skill.alexa import intents
 from skill.app import create_app
 from skill.settings import DatabaseUrl, Settings
-from skill.simulator.envelopes import Device, event_request, intent_request, timestamp
+from skill.simulator.envelopes import Device, event_request, intent_request
 from skill.simulator.settings_api import SettingsApi, settings_api
 from skill.store import StoreError
 from skill.store.database import open_database
