@@ -189,3 +189,13 @@ def test_every_new_kind_of_response_is_within_alexas_limits(newcomer, fixture_ca
         if not turn.ends_session:
             assert turn.speech.count("?") == 1 and turn.speech.endswith("?"), turn.speech
             assert turn.reprompt.endswith("?")
+
+
+def test_the_shipped_massage_is_pressed_within_ten_seconds_of_a_cramp(shipped_person,
+                                                                     shipped_catalog):
+    massage = next(routine for routine in shipped_catalog if routine.for_cramps)
+    first = next(index for index, step in enumerate(massage.steps) if step.quick)
+    shipped_person.launch()
+    relief = shipped_person.intent(intents.CRAMP)  # "I have a cramp"
+    assert relief.speech.startswith(f"{SAFETY} {massage.steps[first].quick} Start now.")
+    assert seconds_until(relief, "Start now.") <= 10
