@@ -177,8 +177,10 @@ class SqliteDatabase(Database):
         self._wrote()
 
     def _wrote(self) -> None:
-        if self._local.checkpoints:
-            self._local.checkpoints.pending = True
+        # close() from another thread may have swapped _local since this thread connected.
+        checkpoints = getattr(self._local, "checkpoints", None)
+        if checkpoints:
+            checkpoints.pending = True
 
     def _error(self, error: BaseException) -> StoreError:
         return StoreError(f"SQLite database {self.path}: {error}")
