@@ -17,10 +17,12 @@ from typing import TypeVar
 from ask_sdk_model.services import ApiClient, ApiClientRequest, ApiClientResponse
 
 T = TypeVar("T")
+WEB_SCHEMES = ("https://", "http://")
 
 
 class DeadlineApiClient(ApiClient):
-    """An ASK SDK ApiClient whose calls give up at a deadline and read a bounded answer."""
+    """An ASK SDK ApiClient whose calls give up at a deadline and read a bounded answer,
+    error answers included (Amazon's say why, in a short JSON body)."""
 
     def __init__(self, deadline: float, max_bytes: int):
         self.deadline = deadline
@@ -28,6 +30,9 @@ class DeadlineApiClient(ApiClient):
         self._opener = urllib.request.build_opener(_NoRedirects())
 
     def invoke(self, request: ApiClientRequest) -> ApiClientResponse:
+        if not str(request.url).startswith(WEB_SCHEMES):
+            # urllib would open file: and ftp: addresses too; the apiEndpoint is the client's.
+            raise ValueError(f"not a web address: {str(request.url)[:100]!r}")
         outgoing = urllib.request.Request(
             request.url, data=request.body.encode() if request.body else None,
             headers=dict(request.headers or ()), method=request.method)
@@ -35,7 +40,9 @@ class DeadlineApiClient(ApiClient):
             with self._opener.open(outgoing, timeout=self.deadline) as answer:
                 status, headers, body = answer.status, answer.headers, answer.read(self.max_bytes)
         except urllib.error.HTTPError as error:
-            status, headers, body = error.code, error.headers, b""
+            status, headers = error.code, error.headers
+            with error:
+                body = error.read(self.max_bytes)
         return ApiClientResponse(headers=list(headers.items()), status_code=status,
                                  body=body.decode("utf-8", "replace"))
 
