@@ -29,6 +29,8 @@ from skill.settings import DatabaseUrl, Settings
 from skill.simulator.envelopes import Resolution, Session, slot
 from skill.voice.ssml import MAX_SSML_CHARS, heard
 
+from .clocks import SteadyClock
+
 ROOT = Path(__file__).resolve().parents[1]
 # The shipped routines, for the few tests that check them.
 ROUTINES = ROOT / "routines"
@@ -75,9 +77,11 @@ def sqlite_database(folder: Path) -> DatabaseUrl:
 def make_app(folder: Path, routines: Path = FIXTURE_ROUTINES, **settings: Any) -> Flask:
     """The skill in development mode (requests not verified) on `routines`, the tests' catalog
     unless told, remembering people in a SQLite database in `folder`; `settings` as Settings
-    takes them."""
+    takes them. Its clock starts on a Monday morning (clocks.py), so what depends on the hour
+    does not depend on when the tests run."""
     return create_app(Settings(routines=(routines,), verify=False,
-                               database=sqlite_database(folder), **settings))
+                               database=sqlite_database(folder), **settings),
+                      clock=SteadyClock())
 
 
 def client_sender(client):
