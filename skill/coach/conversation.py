@@ -13,6 +13,7 @@ from ..content.catalog import Catalog
 from ..content.routines import Concern, Kind, Routine
 from ..content.timing import Pace
 from .progress import Progress
+from .reminders import REMINDER_QUESTIONS, ReminderConversation
 from .replies import Effect, History, Line, Reply, about
 from .state import MAX_MISSES, PartCount, Place, Question, State, Suggestion
 
@@ -27,7 +28,7 @@ STEP_QUESTIONS = (Question.NEXT, Question.CONTINUE, Question.ANOTHER)
 TOPICS = {Question.NEXT: "at_place", Question.CONTINUE: "at_place", Question.RESUME: "at_place",
           Question.ANOTHER: "finished", Question.RELIEF: "offer_relief",
           Question.FORGET: "forget_check", Question.STEP: "which_step",
-          Question.EASE: "at_place"}
+          Question.EASE: "at_place", Question.REMINDER_OFFER: "reminder_offer_lead"}
 
 
 def timed(place: Place) -> bool:
@@ -35,7 +36,7 @@ def timed(place: Place) -> bool:
     return any(place.routine.steps[index].timed for index in place.steps)
 
 
-class Coach:
+class Coach(ReminderConversation):
     """Decides what the skill says next. Pure: no I/O, no wording."""
 
     def __init__(self, catalog: Catalog, part_count: PartCount):
@@ -272,6 +273,8 @@ class Coach:
     # Answers and help.
 
     def yes(self, state: State) -> Reply:
+        if state.asked in REMINDER_QUESTIONS:
+            return self.reminder_yes(state)
         if state.asked in (Question.NEXT, Question.CONTINUE):
             return self.next(state)
         if state.asked == Question.RESUME:
@@ -290,6 +293,8 @@ class Coach:
         return self._menu(state) if state.asked == Question.CHOOSE else self.fallback(state)
 
     def no(self, state: State) -> Reply:
+        if state.asked in REMINDER_QUESTIONS:
+            return self.reminder_no(state)
         if state.asked == Question.RESUME and state.offer:
             return self._menu(state.then(), Line("fresh_start"),
                               effects=frozenset({Effect.FORGET_PLACE}))

@@ -6,6 +6,7 @@ import enum
 from dataclasses import dataclass
 
 from ..content.routines import Concern, Routine
+from .bedtime import Bedtime
 from .progress import Progress
 from .state import Place, Question, State
 
@@ -31,6 +32,9 @@ class Effect(enum.Enum):
     FORGET_PLACE = "forget_place"  # the person declined to pick up their unfinished routine
     FORGET_PERSON = "forget_person"  # delete everything stored for the person
     PACE = "pace"  # the person changed how they like to be coached: the reply's state has it
+    ASK_PERMISSION = "ask_permission"  # ask Alexa for the reminders permission, by voice
+    PERMISSION_CARD = "permission_card"  # send the Alexa app a card to allow reminders
+    REMINDER_OFFERED = "reminder_offered"  # the bedtime reminder was offered: never again
 
 
 @dataclass(frozen=True)
@@ -44,6 +48,8 @@ class Line:
     progress: Progress | None = None
     concern: Concern | None = None
     routines: tuple[Routine, ...] = ()  # more routines to mention, as for a concern
+    time: Bedtime | None = None  # a reminder's time of day
+    action: str = ""  # what was done to a reminder, or failed to be: set, check, cancel
 
 
 def about(key: str, place: Place) -> Line:

@@ -15,6 +15,7 @@ from typing import Any
 from ..content.catalog import Catalog
 from ..content.routines import Concern, Routine
 from ..content.timing import HOLD_LENGTHS, PACE_FACTORS, Pace, hold_count
+from .bedtime import Bedtime
 
 VERSION = 2
 # The keys a session may carry and the JSON type of each; anything else is dropped unread.
@@ -22,7 +23,7 @@ ATTRIBUTE_TYPES: dict[str, type] = {
     "v": int, "asked": str, "routine": str, "step": int, "part": int,
     "offer": str, "offer_step": int, "concern": str, "choice": int, "pace": int, "hold": int,
     "misses": int, "from_hold": int, "offer_hold": int, "said": int, "finishing": str,
-    "done": bool, "quick": bool,
+    "done": bool, "quick": bool, "at": str,
 }
 MAX_ATTRIBUTE_TEXT = 100
 # Numbers are small indexes, but for a moment in seconds since the epoch (year 2318 or before).
@@ -47,6 +48,9 @@ class Question(enum.StrEnum):
     SUGGEST = "suggest"
     ANYTHING = "anything"
     EASE = "ease"  # it hurts mid-massage: skip this point, or stop?
+    REMINDER_OFFER = "reminder_offer"  # would they like a reminder to stretch before bed?
+    REMINDER_TIME = "reminder_time"  # what time would they like it?
+    REMINDER_AGAIN = "reminder_again"  # the time, asked back once: the last time it is asked
 
 
 @dataclass(frozen=True)
@@ -133,6 +137,9 @@ class State:
     # hold could have played out (Alexa's clock), one completion however it is recorded.
     cut: bool = False
     completed: tuple[str, int] | None = None
+    # A reminder time waiting for Alexa's permission: it travels in the consent request's
+    # token, and comes back with the answer in a new session.
+    bedtime: Bedtime | None = None
 
     def then(self, place: Place | None = None, asked: Question | None = None,
              offer: Place | None = None, suggestion: Suggestion | None = None) -> State:
@@ -168,6 +175,8 @@ class State:
             attributes.update(pace=self.pace.speed, hold=self.pace.hold)
         if self.misses:
             attributes["misses"] = self.misses
+        if self.bedtime:
+            attributes["at"] = str(self.bedtime)
         return attributes
 
 
@@ -222,7 +231,8 @@ def parse_state(attributes: Any, catalog: Catalog, part_count: PartCount) -> Sta
     said = Said(attributes["said"], attributes.get("finishing", "")) \
         if place and "said" in attributes else None
     state = State(place, question, offer, _suggestion(attributes, catalog), _pace(attributes),
-                  misses, said, bool(place and attributes.get("done")))
+                  misses, said, bool(place and attributes.get("done")),
+                  bedtime=_bedtime(attributes))
     subjects = ASKED_ABOUT.get(question, ())
     if subjects and all(getattr(state, subject) is None for subject in subjects):
         raise StaleState(f"question {asked!r} without its {' or '.join(subjects)}")
@@ -247,6 +257,15 @@ def _suggestion(attributes: dict, catalog: Catalog) -> Suggestion | None:
         raise StaleState(f"unknown concern {concern_id!r}")
     return Suggestion(concern, routines, _index(attributes.get("choice"), len(routines),
                                                 "choice"))
+
+
+def _bedtime(attributes: dict) -> Bedtime | None:
+    if "at" not in attributes:
+        return None
+    bedtime = Bedtime.parse(attributes["at"])
+    if bedtime is None:
+        raise StaleState(f"reminder time {attributes['at']!r} is not HH:MM")
+    return bedtime
 
 
 def _pace(attributes: dict) -> Pace:

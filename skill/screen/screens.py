@@ -31,12 +31,15 @@ ANSWERS = {
     Question.SUGGEST: (("yes", intents.YES), ("no", intents.NO)),
     Question.RELIEF: (("yes", intents.YES), ("no", intents.NO)),
     Question.FORGET: (("yes", intents.YES), ("no", intents.NO)),
+    Question.REMINDER_OFFER: (("yes", intents.YES), ("no", intents.NO)),
     Question.NEXT: (("next", intents.NEXT), ("repeat", intents.REPEAT)),
     Question.CONTINUE: (("next", intents.NEXT), ("repeat", intents.REPEAT)),
     Question.EASE: (("skip", intents.NEXT), ("stop", intents.STOP)),
 }
 STEP_BUTTONS = (("previous", intents.PREVIOUS), ("repeat", intents.REPEAT),
                 ("pause", intents.PAUSE), ("next", intents.NEXT))
+# The questions that end a routine: another routine, or (once) a reminder to stretch at bedtime.
+ROUTINE_OVER = (Question.ANOTHER, Question.REMINDER_OFFER)
 # Every intent a button may stand for: the answers and step buttons, and the menu's routines.
 BUTTON_INTENTS = frozenset({intents.START_ROUTINE, *(
     intent for _, intent in itertools.chain(STEP_BUTTONS, *ANSWERS.values()))})
@@ -57,8 +60,8 @@ class Screens:
             return self._step(reply, step, progress)
         if any(line.key in MENU_LINES for line in reply.lines):
             return self._menu_view
-        if reply.ask is Question.ANOTHER and reply.state.place:  # the routine is over
-            return self._completion(reply.state.place.routine, progress)
+        if reply.ask in ROUTINE_OVER and reply.state.place:  # the routine is over
+            return self._completion(reply.state.place.routine, progress, reply.ask)
         title_key = "welcome_back" if reply.says("welcome_back") else "title"
         return MessageView(self.phrases(f"screen.titles.{title_key}"), self._words(reply),
                            self._buttons(ANSWERS.get(reply.ask, ())))
@@ -77,11 +80,11 @@ class Screens:
         place = line.place
         routine = place.routine
         countdowns = self._countdowns(reply, line)
-        final = reply.ask == Question.ANOTHER
+        final = reply.ask in ROUTINE_OVER
         if final and not countdowns:
-            return self._completion(routine, progress)
+            return self._completion(routine, progress, reply.ask)
         done = self._finished(routine, progress) if final else ""
-        buttons = ANSWERS[Question.ANOTHER] if final else STEP_BUTTONS
+        buttons = ANSWERS[reply.ask] if final else STEP_BUTTONS
         return StepView(
             routine=routine.name, position=self._position(place),
             texts=tuple(routine.steps[index].say for index in place.steps),
@@ -103,11 +106,11 @@ class Screens:
         return MenuView(self.phrases("screen.titles.title"), self.phrases("screen.menu_hint"),
                         groups)
 
-    def _completion(self, routine: Routine, progress: Callable[[], Progress] | None
-                    ) -> CompletionView:
+    def _completion(self, routine: Routine, progress: Callable[[], Progress] | None,
+                    ask: Question = Question.ANOTHER) -> CompletionView:
         week, streak = self._week(progress() if progress else None)
         return CompletionView(routine.name, self.phrases("screen.all_done", Name=routine.name),
-                              week, streak, self._buttons(ANSWERS[Question.ANOTHER]))
+                              week, streak, self._buttons(ANSWERS[ask]))
 
     def _finished(self, routine: Routine, progress: Callable[[], Progress] | None) -> str:
         """What a step screen shows once the routine's last countdown is over."""

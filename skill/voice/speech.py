@@ -6,6 +6,7 @@ import itertools
 from collections import Counter
 from functools import lru_cache
 
+from ..coach.bedtime import Bedtime
 from ..coach.progress import Progress
 from ..coach.replies import Line, Reply
 from ..coach.state import Place, Question, State
@@ -102,6 +103,10 @@ class Speech:
                       "others": spoken_list([mid_sentence(r.name) for r in line.routines], "or")}
             if line.routines:
                 params["also"] = self.phrases("suggest_also", **params)
+        if line.time:
+            params = {**params, "time": self.clock(line.time)}
+        if line.action:
+            params = {**params, "action": self.phrases(f"reminder_actions.{line.action}")}
         return ssml.text(self.phrases(line.key, heard=ssml.spoken_back(line.heard),
                                       **{"also": "", **params}))
 
@@ -175,6 +180,14 @@ class Speech:
                  get_ready=p.count(pace.transition(moves["get_ready"]), "second"),
                  switch=p.count(pace.transition(moves["switch"]), "second"),
                  holds=p(f"hold_lengths.{pace.hold}"))
+
+    def clock(self, time: Bedtime) -> str:
+        """A time of day as said: "9 p.m.", "6:30 a.m.", "midnight"."""
+        if time.minute == 0 and time.hour in (0, 12):
+            return self.phrases("clock.midnight" if time.hour == 0 else "clock.noon")
+        minutes = f":{time.minute:02d}" if time.minute else ""
+        return self.phrases("clock.pm" if time.hour >= 12 else "clock.am",
+                            hour=time.hour % 12 or 12, minutes=minutes)
 
     def _minutes(self, seconds: float) -> str:
         if seconds < 60:
