@@ -16,7 +16,7 @@ from skill.settings import DatabaseUrl
 from skill.store import SqlStore, Store, StoreError
 from skill.store.database import open_database
 from skill.store.records import Bookmark, Changes, Completion, Person, Streak
-from skill.store.schema import upgrade
+from skill.store.schema import MIGRATIONS, VERSION_TABLE, Upgrading, upgrade
 
 from .helpers import sqlite_url
 
@@ -32,6 +32,25 @@ def sql_store(url: str) -> SqlStore:
     finally:
         migrating.close()
     return SqlStore(open_database(DatabaseUrl.parse(url)))
+
+
+def stored_at(url: str, version: int, *rows: tuple[str, tuple]) -> None:
+    """A database at schema `version`, made as that version of the skill made it, holding
+    `rows` (each an INSERT and its values)."""
+    database = open_database(DatabaseUrl.parse(url), serving=False)
+    try:
+        with database.transaction() as tx:
+            tx.change(VERSION_TABLE)
+            for step in (step for at in range(1, version + 1) for step in MIGRATIONS[at]):
+                if isinstance(step, str):
+                    tx.change(step)
+                else:
+                    step(tx, Upgrading(database.kind, UTC))
+            tx.change("INSERT INTO schema_version (version) VALUES (?)", (version,))
+            for insert, values in rows:
+                tx.change(insert, values)
+    finally:
+        database.close()
 
 
 def closed_port() -> int:
@@ -92,6 +111,39 @@ def test_each_save_writes_only_what_it_changes(store):
     store.save("ann", Changes(seen=T0, bookmark=Changes.CLEAR))
     assert store.load("ann") == Person(first_seen=T0, time_zone="Europe/Paris",
                                        zone_checked=T0, pace=Pace(0, 2))
+
+
+def test_a_reminder_id_and_the_offer_are_kept_until_cleared_or_forgotten(store):
+    store.save("ann", Changes(seen=T0, reminder="9f2c-alert-token", offered=T0))
+    assert store.load("ann") == Person(first_seen=T0, reminder="9f2c-alert-token",
+                                       reminder_offered=True)
+    store.save("ann", Changes(seen=T0, reminder=Changes.CLEAR))
+    assert store.load("ann") == Person(first_seen=T0, reminder_offered=True)
+    store.save("ann", Changes(seen=T0, reminder="another"))
+    store.forget("ann")
+    store.save("ann", Changes(seen=T0 + DAY))
+    assert store.load("ann") == Person(first_seen=T0 + DAY)
+
+
+def test_a_version_4_person_is_upgraded_with_no_reminder_and_no_offer(database_url):
+    stored_at(database_url, 4, (
+        "INSERT INTO people (user_id, first_seen, routine, step, place_saved, place_hold, "
+        "place_heard_out, place_finishing, streak, best_streak, last_day) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        ("ann", T0, "spiral-twist", 1, T0, 3, T0 + 150, "amzn1.echo-api.request.1", 2, 5,
+         MONDAY)))
+    upgraded = sql_store(database_url)
+    try:
+        kept = Person(first_seen=T0, bookmark=Bookmark(
+            "spiral-twist", 1, T0, 3, T0 + 150, "amzn1.echo-api.request.1"),
+            streak=Streak(2, 5, MONDAY))
+        assert upgraded.load("ann") == kept
+        upgraded.save("ann", Changes(reminder="9f2c-alert-token", offered=T0 + DAY))
+        assert upgraded.load("ann") == Person(
+            first_seen=T0, bookmark=kept.bookmark, streak=kept.streak,
+            reminder="9f2c-alert-token", reminder_offered=True)
+    finally:
+        upgraded.close()
 
 
 def test_a_failed_zone_question_keeps_the_zone_and_notes_when_it_was_asked(store):

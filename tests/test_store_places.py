@@ -4,14 +4,9 @@ and through the upgrade from version 3."""
 
 from __future__ import annotations
 
-from datetime import UTC
-
-from skill.settings import DatabaseUrl
-from skill.store.database import open_database
 from skill.store.records import Bookmark, Changes
-from skill.store.schema import MIGRATIONS, VERSION_TABLE, Upgrading
 
-from .test_store_contract import T0, sql_store, store  # noqa: F401  (the contract's stores)
+from .test_store_contract import T0, sql_store, store, stored_at  # noqa: F401  (its stores)
 
 SPOKEN = Bookmark("spiral-twist", 1, T0, hold=3, heard_out=T0 + 150,
                   finishing="amzn1.echo-api.request.1")
@@ -36,21 +31,9 @@ def test_clearing_or_forgetting_a_place_clears_all_of_it(store):  # noqa: F811
 
 
 def test_a_version_3_place_is_upgraded_to_start_at_its_step(database_url):
-    database = open_database(DatabaseUrl.parse(database_url), serving=False)
-    try:
-        with database.transaction() as tx:
-            tx.change(VERSION_TABLE)
-            for version in (1, 2, 3):
-                for step in MIGRATIONS[version]:
-                    if isinstance(step, str):
-                        tx.change(step)
-                    else:
-                        step(tx, Upgrading(database.kind, UTC))
-            tx.change("INSERT INTO schema_version (version) VALUES (3)")
-            tx.change("INSERT INTO people (user_id, first_seen, routine, step, place_saved) "
-                      "VALUES (?, ?, ?, ?, ?)", ("ann", T0, "spiral-twist", 1, T0))
-    finally:
-        database.close()
+    stored_at(database_url, 3, (
+        "INSERT INTO people (user_id, first_seen, routine, step, place_saved) "
+        "VALUES (?, ?, ?, ?, ?)", ("ann", T0, "spiral-twist", 1, T0)))
     upgraded = sql_store(database_url)
     try:
         assert upgraded.load("ann").bookmark == Bookmark("spiral-twist", 1, T0)

@@ -39,6 +39,8 @@ STORE_DOWN = "store_down"
 FINISHES = "finishes"
 SAVED = "saved"
 HEARD_OUT = "heard_out"
+# The id of a reminder just made in Alexa's Reminders API, or Changes.CLEAR once it is gone.
+REMINDER = "reminder"
 # A known zone is asked for again weekly (people travel); after a failed question, daily.
 ZONE_RECHECK = timedelta(days=7)
 ZONE_RETRY = timedelta(days=1)
@@ -159,7 +161,7 @@ class Memory:
                                        or Effect.ARRIVED in effects)
         finishing = self._finishing(handler_input, before, reply)
         if not (effects or moved or finishing or before.cut or cache.get(STALE_PLACE)
-                or ZONE_ASKED in cache):
+                or ZONE_ASKED in cache or REMINDER in cache):
             return Changes()  # the commonest request: nothing to remember
         now = int(self.clock().timestamp())
         bookmark = self._bookmark(handler_input, before, reply, moved, bool(finishing))
@@ -171,7 +173,9 @@ class Memory:
         return Changes(seen=now, bookmark=bookmark, zone=cache.get(ZONE_ASKED),
                        zone_checked=now if asked else None, finished=completion,
                        finished_on=day,
-                       pace=reply.state.pace if Effect.PACE in effects else None)
+                       pace=reply.state.pace if Effect.PACE in effects else None,
+                       reminder=cache.get(REMINDER),
+                       offered=now if Effect.REMINDER_OFFERED in effects else None)
 
     def _bookmark(self, handler_input: HandlerInput, before: State, reply: Reply, moved: bool,
                   finishing: bool) -> Bookmark | str | None:

@@ -2,8 +2,9 @@
 
 Only what the features need is kept: the opaque user id (the store's key, not a field here),
 first-seen time, time zone, the unfinished routine, the pace, finished routines and the streak
-they make. Times are whole seconds since the epoch (UTC); days are the person's local days, as
-date ordinals (`date.toordinal()`).
+they make, the id of the person's stretch reminder in Alexa's Reminders API, and when the
+bedtime reminder was offered. Times are whole seconds since the epoch (UTC); days are the
+person's local days, as date ordinals (`date.toordinal()`).
 """
 
 from __future__ import annotations
@@ -74,6 +75,8 @@ class Person:
     bookmark: Bookmark | None = None
     pace: Pace = Pace()
     streak: Streak = Streak()
+    reminder: str | None = None  # the alertToken of their daily stretch reminder
+    reminder_offered: bool = False  # the bedtime reminder was offered (it is, once)
 
     @property
     def known(self) -> bool:
@@ -86,7 +89,9 @@ class Changes:
 
     `bookmark` is the new unfinished routine, or CLEAR to forget it; `zone` is a zone just
     asked for (None if the question failed) with `zone_checked` when it was asked; `finished`
-    a routine finished just now, counted for the person's local day `finished_on`.
+    a routine finished just now, counted for the person's local day `finished_on`; `reminder`
+    the id of a reminder just made, or CLEAR once it is gone; `offered` when the bedtime
+    reminder was offered.
     """
 
     seen: int | None = None
@@ -96,6 +101,8 @@ class Changes:
     finished: Completion | None = None
     finished_on: int | None = None
     pace: Pace | None = None
+    reminder: str | None = None
+    offered: int | None = None
 
     CLEAR = "clear"
 

@@ -164,6 +164,13 @@ MIGRATIONS: dict[int, tuple[str | Step, ...]] = {
         "ALTER TABLE people ADD COLUMN place_heard_out BIGINT",
         "ALTER TABLE people ADD COLUMN place_finishing TEXT",
     ),
+    5: (
+        # The person's daily stretch reminder: its id in Alexa's Reminders API (alertToken),
+        # to read, change and cancel it, and when the bedtime reminder was offered (it is
+        # offered once). The reminder's time and words live with Alexa, not here.
+        "ALTER TABLE people ADD COLUMN reminder_id TEXT",
+        "ALTER TABLE people ADD COLUMN reminder_offered BIGINT",
+    ),
 }
 SCHEMA_VERSION = max(MIGRATIONS)
 

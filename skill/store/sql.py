@@ -21,7 +21,8 @@ from .store import Store
 
 SELECT_PERSON = ("SELECT first_seen, time_zone, zone_checked, routine, step, place_saved, "
                  "place_hold, place_heard_out, place_finishing, pace, hold_length, streak, "
-                 "best_streak, last_day FROM people WHERE user_id = ?")
+                 "best_streak, last_day, reminder_id, reminder_offered FROM people "
+                 "WHERE user_id = ?")
 SELECT_COMPLETIONS = ("SELECT routine, finished, request_id FROM completions "
                       "WHERE person = (SELECT id FROM people WHERE user_id = ?) AND finished >= ? "
                       "ORDER BY finished, request_id")
@@ -44,6 +45,8 @@ FIRST_STREAK = {"streak": 1, "best_streak": 1}
 # The unfinished routine's columns, all cleared together.
 PLACE_COLUMNS = ("routine", "step", "place_saved", "place_hold", "place_heard_out",
                  "place_finishing")
+# Alexa's reminder ids (alertToken) are a UUID's length; anything far longer is not one.
+MAX_REMINDER_ID = 200
 
 
 class SqlStore(Store):
@@ -100,6 +103,10 @@ def _columns(changes: Changes) -> dict[str, Any]:
             columns["time_zone"] = changes.zone
     if changes.pace is not None:
         columns["pace"], columns["hold_length"] = changes.pace.speed, changes.pace.hold
+    if changes.reminder is not None:
+        columns["reminder_id"] = None if changes.reminder == Changes.CLEAR else changes.reminder
+    if changes.offered is not None:
+        columns["reminder_offered"] = changes.offered
     return columns
 
 
@@ -123,7 +130,7 @@ def _person(row: tuple) -> Person:
     """The person a row describes; a field of the wrong type (a hand-edited row, say) is
     dropped rather than trusted."""
     (first_seen, zone, checked, routine, step, saved, place_hold, heard_out, finishing, speed,
-     hold, length, best, last_day) = row
+     hold, length, best, last_day, reminder, offered) = row
     bookmark = Bookmark(routine, step, saved, place_hold if _typed(place_hold, int) else 0,
                         heard_out if _typed(heard_out, int) else None,
                         finishing if _typed(finishing, str) else "") if (
@@ -134,7 +141,10 @@ def _person(row: tuple) -> Person:
     return Person(first_seen=first_seen if _typed(first_seen, int) else 0,
                   time_zone=zone if _typed(zone, str) else None,
                   zone_checked=checked if _typed(checked, int) else None,
-                  bookmark=bookmark, pace=_pace(speed, hold), streak=streak)
+                  bookmark=bookmark, pace=_pace(speed, hold), streak=streak,
+                  reminder=reminder if _typed(reminder, str)
+                  and 0 < len(reminder) <= MAX_REMINDER_ID else None,
+                  reminder_offered=_typed(offered, int))
 
 
 def _typed(value: Any, kind: type) -> bool:
