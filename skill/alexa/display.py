@@ -10,7 +10,7 @@ from ask_sdk_model.interfaces.alexa.presentation.apl import RenderDocumentDirect
 from ask_sdk_model.ui import SimpleCard
 
 from ..coach.progress import Progress
-from ..coach.replies import Reply
+from ..coach.replies import Effect, Reply
 from ..screen.render import render, supports
 from ..screen.screens import Screens
 
@@ -26,7 +26,10 @@ def apl_version(handler_input: HandlerInput) -> str | None:
 
 def show(handler_input: HandlerInput, screens: Screens, reply: Reply,
          progress: Callable[[], Progress]) -> None:
-    """Adds the card and, on a screen device, the document showing `reply`."""
+    """Adds the card and, on a screen device, the document showing `reply`; nothing for a
+    reply that hands over to Alexa to ask for a permission (Alexa shows its own)."""
+    if Effect.ASK_PERMISSION in reply.effects:
+        return
     builder = handler_input.response_builder
     card = screens.card(reply)
     if card:

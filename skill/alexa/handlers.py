@@ -24,10 +24,12 @@ from ..screen.screens import Screens
 from ..untrusted import shown, token
 from ..voice.speech import Speech
 from . import intents
+from .consent import attach, is_consent_answer, token_attributes
 from .display import show
 from .inputs import STATE, asks_for, request_id, starts_session, state_of
 from .memory import Memory
 from .placing import placed, stamped
+from .reminding import Reminding
 from .slots import concern_slot, number_slot, routine_slot
 
 log = logging.getLogger(__name__)
@@ -50,9 +52,10 @@ def speak(handler_input: HandlerInput, speech: Speech, reply: Reply) -> Response
 
 
 class StateInterceptor(AbstractRequestInterceptor):
-    """Parses the session attributes into a State once, before any handler runs, placed in the
-    speech of the response before; a session's first request starts from the pace the person
-    chose before."""
+    """Parses the session attributes into a State once, before any handler runs (or, for
+    Alexa's answer to a consent request, the state the request carried out in its token),
+    placed in the speech of the response before; a session's first request starts from the
+    pace the person chose before."""
 
     def __init__(self, catalog: Catalog, speech: Speech, memory: Memory):
         self.catalog = catalog
@@ -63,6 +66,8 @@ class StateInterceptor(AbstractRequestInterceptor):
         state = State()
         if handler_input.request_envelope.session is not None:
             attributes = handler_input.attributes_manager.session_attributes
+            if is_consent_answer(handler_input):
+                attributes = token_attributes(handler_input)
             try:
                 state = parse_state(attributes, self.catalog, self.speech.part_count)
             except StaleState as error:
@@ -75,25 +80,28 @@ class StateInterceptor(AbstractRequestInterceptor):
 
 
 def converses(handler_input: HandlerInput) -> bool:
-    """A launch or an intent: a request the Coach answers (not an event)."""
+    """A launch, an intent or a consent's answer: a request the Coach answers (not an event)."""
     kind = handler_input.request_envelope.request.object_type
-    return kind in (intents.LAUNCH_REQUEST, intents.INTENT_REQUEST)
+    return kind in (intents.LAUNCH_REQUEST, intents.INTENT_REQUEST) \
+        or is_consent_answer(handler_input)
 
 
 @dataclass(frozen=True)
 class Coaching:
-    """What every Coach handler answers with: the Coach, its words, its screens and its memory
-    (the `voice` package is only the words)."""
+    """What every Coach handler answers with: the Coach, its words, its screens, its memory
+    and the person's reminder (the `voice` package is only the words)."""
 
     coach: Coach
     speech: Speech
     screens: Screens
     memory: Memory
+    reminders: Reminding
 
 
 class CoachHandler(AbstractRequestHandler):
     """Base for handlers that answer with a Coach reply, remembered before it is spoken, and
-    shown on a screen if the device has one."""
+    shown on a screen if the device has one; a reply may offer or cancel the reminder, and ask
+    Alexa for the permission to set one."""
 
     def __init__(self, coaching: Coaching):
         self.coaching = coaching
@@ -105,11 +113,13 @@ class CoachHandler(AbstractRequestHandler):
         reply = self.reply(handler_input, state)
         if starts_session(handler_input) and not self.memory.person(handler_input).known:
             reply = self.coach.greet(reply)
+        reply = self.coaching.reminders.after(handler_input, reply)
         reply = stamped(handler_input, self.coaching.speech, reply)
         # Shown before saving: a week's progress on the screen may ask for the device's time
         # zone, and the save then keeps the answer.
         show(handler_input, self.coaching.screens, reply,
              lambda: self.memory.progress(handler_input, reply))
+        attach(handler_input, reply)
         self.memory.save(handler_input, state, reply)
         return speak(handler_input, self.coaching.speech, reply)
 
@@ -210,15 +220,18 @@ class UnknownIntentHandler(CoachHandler):
 
 
 class SkillDisabledHandler(AbstractRequestHandler):
-    """The person disabled the skill: everything stored for them is deleted."""
+    """The person disabled the skill: their reminder is cancelled, where the API still allows
+    it, and everything stored for them is deleted."""
 
-    def __init__(self, memory: Memory):
+    def __init__(self, memory: Memory, reminding: Reminding):
         self.memory = memory
+        self.reminding = reminding
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
         return is_request_type(intents.SKILL_DISABLED)(handler_input)
 
     def handle(self, handler_input: HandlerInput) -> Response:
+        self.reminding.disabled(handler_input)
         self.memory.forget(handler_input)
         return handler_input.response_builder.response
 
@@ -316,4 +329,4 @@ SLOTTED_HANDLERS = {
     intents.PROGRESS: ProgressHandler,
     intents.CONCERN: ConcernHandler,
 }
-HANDLED_INTENTS = frozenset({*EVENTS, *SLOTTED_HANDLERS})
+HANDLED_INTENTS = frozenset({*EVENTS, *SLOTTED_HANDLERS, *intents.REMINDER_INTENTS})

@@ -42,4 +42,20 @@ WAIT = "WaitIntent"
 PROGRESS = "ProgressIntent"
 DELETE_PROGRESS = "DeleteProgressIntent"
 
+SET_REMINDER = "SetReminderIntent"
+CHANGE_REMINDER = "ChangeReminderIntent"
+REMINDER_STATUS = "ReminderStatusIntent"
+CANCEL_REMINDER = "CancelReminderIntent"
+REMINDER_INTENTS = (SET_REMINDER, CHANGE_REMINDER, REMINDER_STATUS, CANCEL_REMINDER)
+TIME_SLOT = "time"
+
 SKILL_DISABLED = "AlexaSkillEvent.SkillDisabled"
+PERMISSION_ACCEPTED = "AlexaSkillEvent.SkillPermissionAccepted"
+PERMISSION_CHANGED = "AlexaSkillEvent.SkillPermissionChanged"
+# The answer to a Connections.SendRequest, such as the voice consent's "AskFor".
+CONNECTIONS_RESPONSE = "Connections.Response"
+# Reminders.ReminderCreated, ...Updated, ...Deleted, ...Started, ...StatusChanged.
+REMINDER_EVENTS = "Reminders."
+REMINDER_DELETED = "Reminders.ReminderDeleted"
+# The one permission the skill asks for: to create, read, change and delete its reminders.
+REMINDERS_PERMISSION = "alexa::alerts:reminders:skill:readwrite"

@@ -115,6 +115,11 @@ class Memory:
         today = local_day(now.timestamp(), zone)
         return summarize(finished, self.catalog, zone, now, streak=streak.on(today))
 
+    def zone(self, handler_input: HandlerInput) -> tzinfo:
+        """The person's time zone, for what needs their local time besides the week's
+        progress (a reminder's time): as _zone finds it."""
+        return self._zone(handler_input, self.person(handler_input))
+
     def save(self, handler_input: HandlerInput, before: State, reply: Reply) -> None:
         """Stores what `reply` changed, if anything, before the response goes out."""
         user = user_id(handler_input.request_envelope)

@@ -32,6 +32,8 @@ from .handlers import (
     UnknownIntentHandler,
 )
 from .memory import Memory
+from .reminder_handlers import REMINDER_HANDLERS, ReminderEventHandler
+from .reminding import Reminding
 from .runtime import Skill
 from .serializer import QuickSerializer
 
@@ -42,17 +44,22 @@ def build_skill(catalog: Catalog, store: Store, *, resume_window: timedelta,
     speech = Speech(catalog)
     coach = Coach(catalog, speech.part_count)
     memory = Memory(catalog, store, clock, resume_window, default_zone)
-    coaching = Coaching(coach, speech, Screens(catalog, speech), memory)
+    reminding = Reminding(coach, speech, memory, clock)
+    coaching = Coaching(coach, speech, Screens(catalog, speech), memory, reminding)
     builder = CustomSkillBuilder()
     builder.add_global_request_interceptor(ButtonInterceptor())
     builder.add_global_request_interceptor(StateInterceptor(catalog, speech, memory))
     for intent, event in EVENTS.items():
         builder.add_request_handler(IntentHandler(coaching, intent, event))
     builder.add_request_handler(LaunchHandler(coaching))
+    # Before the slotted ones: a number given for a reminder's time is not a step's.
+    for reminder_handler in REMINDER_HANDLERS:
+        builder.add_request_handler(reminder_handler(coaching, reminding))
     for handler in SLOTTED_HANDLERS.values():
         builder.add_request_handler(handler(coaching))
     builder.add_request_handler(UnknownIntentHandler(coaching))
-    builder.add_request_handler(SkillDisabledHandler(memory))
+    builder.add_request_handler(SkillDisabledHandler(memory, reminding))
+    builder.add_request_handler(ReminderEventHandler(reminding))
     builder.add_request_handler(SessionEndedHandler(memory))
     builder.add_request_handler(OtherRequestHandler())
     builder.add_exception_handler(ApologyHandler(coach, speech))

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from ask_sdk_core.handler_input import HandlerInput
 
+from ..coach.bedtime import Bedtime, HeardTime, PartOfDay
 from ..content.catalog import Catalog
 from ..content.routines import Concern, Routine
 from ..voice.ssml import speakable
@@ -16,6 +18,10 @@ RESOLVED = "ER_SUCCESS_MATCH"
 MAX_HEARD_CHARS = 200
 # Steps are counted in ones and tens; a number longer than this is no step.
 MAX_NUMBER_DIGITS = 4
+# AMAZON.TIME: "HH:MM" on a 24-hour clock (Alexa sends "09:00" for "nine" alone), or a part of
+# the day: MO, AF, EV or NI.
+CLOCK_VALUE = re.compile(r"(?P<hour>\d{1,2}):(?P<minute>\d{2})")
+PARTS_OF_DAY = {part.value: part for part in PartOfDay}
 
 
 def _slot(handler_input: HandlerInput, name: str) -> Any:
@@ -67,3 +73,23 @@ def number_slot(handler_input: HandlerInput) -> int | None:
     if value.isascii() and value.isdigit() and len(value) <= MAX_NUMBER_DIGITS:
         return int(value)
     return None
+
+
+def time_slot(handler_input: HandlerInput) -> HeardTime:
+    """What AMAZON.TIME heard: a clock time, a part of the day, or nothing (Alexa sends "?"
+    for a time it could not make out)."""
+    value = getattr(_slot(handler_input, intents.TIME_SLOT), "value", None)
+    if not isinstance(value, str) or len(value) > 8:
+        return HeardTime()
+    found = CLOCK_VALUE.fullmatch(value.strip())
+    if found and int(found["hour"]) < 24 and int(found["minute"]) < 60:
+        return HeardTime(clock=Bedtime(int(found["hour"]), int(found["minute"])))
+    return HeardTime(part=PARTS_OF_DAY.get(value.strip()))
+
+
+def hour_slot(handler_input: HandlerInput) -> HeardTime:
+    """A bare number given when a time was asked for ("nine"), which Alexa may hear as a step
+    number: that hour, on the hour."""
+    number = number_slot(handler_input)
+    return HeardTime(clock=Bedtime(number)) if number is not None and number < 24 \
+        else HeardTime()
