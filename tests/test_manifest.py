@@ -112,8 +112,10 @@ def test_the_manifest_answers_privacy_for_what_the_skill_keeps():
     assert manifest["privacyAndCompliance"] == {
         "allowsPurchases": False, "usesPersonalInfo": False, "isChildDirected": False,
         "isExportCompliant": True, "containsAds": False}
-    assert "permissions" not in manifest  # the time zone needs none
-    assert manifest["events"]["subscriptions"] == [{"eventName": "SKILL_DISABLED"}]
+    # The time zone needs no permission; reminders do.
+    assert manifest["permissions"] == [{"name": "alexa::alerts:reminders:skill:readwrite"}]
+    assert manifest["events"]["subscriptions"] == [{"eventName": "SKILL_DISABLED"},
+                                                   {"eventName": "REMINDER_DELETED"}]
     assert manifest["events"]["endpoint"] == manifest["apis"]["custom"]["endpoint"]
 
 
@@ -221,6 +223,10 @@ def test_a_misspelt_or_mistyped_field_breaks_the_schema(path, value, words):
      "is a tunnel's address, served under a wildcard certificate"),
     ("manifest.events.subscriptions", [{"eventName": "SKILL_ENABLED"}],
      "no SKILL_DISABLED: the skill could not delete a person's data"),
+    ("manifest.events.subscriptions", [{"eventName": "SKILL_DISABLED"}],
+     "no REMINDER_DELETED: the id of a reminder deleted in the Alexa app would stay stored"),
+    ("manifest.permissions", [], "permissions: no alexa::alerts:reminders:skill:readwrite: the "
+     "skill asks people for it"),
     ("manifest.events.endpoint", {"uri": "https://elsewhere.example.org/",
                                   "sslCertificateType": "Trusted"},
      "events.endpoint: must be the skill's own endpoint"),

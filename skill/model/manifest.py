@@ -7,11 +7,20 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
+from ..alexa.intents import REMINDERS_PERMISSION
 from .publishing import ANSWERS, URLS, Publishing, manifest_name
 
 MANIFEST_VERSION = "1.0"
-# The skill keeps progress per person; disabling the skill must delete it (publishing.yaml).
-SUBSCRIPTIONS = ("SKILL_DISABLED",)
+# What the skill asks the person to allow, by voice or with a card in the Alexa app: its own
+# reminders (skill/alexa/consent.py). Alexa asks only for permissions the manifest declares.
+PERMISSIONS = (REMINDERS_PERMISSION,)
+# The events the skill acts on, and what would go wrong without them.
+SUBSCRIPTIONS = {
+    # The skill keeps progress per person; disabling the skill must delete it.
+    "SKILL_DISABLED": "the skill could not delete a person's data when they disable it",
+    # A reminder deleted in the Alexa app: its stored id is dropped too.
+    "REMINDER_DELETED": "the id of a reminder deleted in the Alexa app would stay stored",
+}
 CERTIFICATES = {"trusted": "Trusted", "wildcard": "Wildcard"}
 # Tunnels serve every address under one wildcard certificate (*.ngrok-free.app, ...).
 TUNNEL_DOMAINS = ("ngrok-free.app", "ngrok-free.dev", "ngrok.app", "ngrok.dev", "ngrok.io",
@@ -102,6 +111,7 @@ def build_manifest(publishing: Publishing, locales: tuple[str, ...],
             "category": publishing.category,
         },
         "privacyAndCompliance": _privacy(publishing, locales),
+        "permissions": [{"name": name} for name in PERMISSIONS],
         "apis": {"custom": custom},
         "events": {
             "endpoint": endpoint.as_manifest(),

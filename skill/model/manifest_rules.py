@@ -13,7 +13,7 @@ import re
 from typing import Any
 
 from ..untrusted import shown
-from .manifest import CERTIFICATES, SUBSCRIPTIONS, host, is_tunnel
+from .manifest import CERTIFICATES, PERMISSIONS, SUBSCRIPTIONS, host, is_tunnel
 from .publishing import ANSWERS as PRIVACY_ANSWERS
 from .publishing import manifest_name
 from .rules import CONNECTING_WORDS, SLOT
@@ -39,7 +39,7 @@ def manifest_problems(manifest: Any, models: dict[str, Any]) -> list[str]:
     if not isinstance(body, dict):
         return ["skill.json: no manifest object"]
     return [*_locale_problems(body, models), *_privacy_problems(body),
-            *_endpoint_problems(body), *_event_problems(body)]
+            *_permission_problems(body), *_endpoint_problems(body), *_event_problems(body)]
 
 
 def _get(data: Any, *keys: str) -> Any:
@@ -157,6 +157,14 @@ def _privacy_problems(body: dict) -> list[str]:
     return problems
 
 
+def _permission_problems(body: dict) -> list[str]:
+    permissions = body.get("permissions")
+    declared = {_get(item, "name") for item in permissions} \
+        if isinstance(permissions, list) else set()
+    return [f"permissions: no {name}: the skill asks people for it, and Alexa asks only for "
+            "declared permissions" for name in PERMISSIONS if name not in declared]
+
+
 def _endpoint_problems(body: dict) -> list[str]:
     endpoint = _get(body, "apis", "custom", "endpoint")
     if not isinstance(endpoint, dict):
@@ -177,8 +185,8 @@ def _endpoint_problems(body: dict) -> list[str]:
 def _event_problems(body: dict) -> list[str]:
     events = _get(body, "events")
     names = {_get(item, "eventName") for item in _get(events, "subscriptions") or []}
-    problems = [f"events.subscriptions: no {name}: the skill could not delete a person's data "
-                "when they disable it" for name in SUBSCRIPTIONS if name not in names]
+    problems = [f"events.subscriptions: no {name}: {why}"
+                for name, why in SUBSCRIPTIONS.items() if name not in names]
     if _get(events, "endpoint") != _get(body, "apis", "custom", "endpoint"):
         problems.append("events.endpoint: must be the skill's own endpoint "
                         "(apis.custom.endpoint), which handles the events")
