@@ -19,10 +19,15 @@ DEFAULT_APPLICATION_ID = "amzn1.ask.skill.00000000-0000-0000-0000-000000000000"
 ALEXA_API_ENDPOINT = "https://api.amazonalexa.com"
 APL = "Alexa.Presentation.APL"
 USER_EVENT = "Alexa.Presentation.APL.UserEvent"
+SEND_REQUEST = "Connections.SendRequest"
+ASK_FOR = "AskFor"
 ER_AUTHORITY = "amzn1.er-authority.echo-sdk.{application_id}.{slot_type}"
 # A person answers about three seconds after Alexa stops speaking: their reaction, their words
 # and Alexa hearing that they have finished, before the request is stamped.
 ANSWER_SECONDS = 3.0
+# The simulator's apiAccessToken names the person and the permissions they gave, for the
+# stand-ins of Alexa's APIs to read (Alexa's own is opaque and signed).
+TOKEN = "simulated|{user}|{scopes}"
 
 
 def _id(kind: str) -> str:
@@ -106,9 +111,29 @@ def event_request(kind: str, body: dict[str, Any] | None = None,
     return request
 
 
+def connections_response(name: str, payload: dict[str, Any], token: str, code: str = "200",
+                         locale: str = "en-US", moment: datetime | None = None
+                         ) -> dict[str, Any]:
+    """Alexa's answer to a Connections.SendRequest, such as the voice consent's."""
+    return {"type": intents.CONNECTIONS_RESPONSE, "requestId": _id("request"),
+            "timestamp": timestamp(moment), "locale": locale, "name": name, "payload": payload,
+            "status": {"code": code, "message": "OK" if code == "200" else "failed"},
+            "token": token}
+
+
+def read_access_token(token: str) -> tuple[str | None, frozenset[str]]:
+    """The person a simulated apiAccessToken names, and the permissions it carries."""
+    kind, _, rest = token.partition("|")
+    user, _, scopes = rest.partition("|")
+    if kind != "simulated" or not user:
+        return None, frozenset()
+    return user, frozenset(filter(None, scopes.split(",")))
+
+
 @dataclass
 class Device:
-    """An Echo and its user: the ids Alexa puts in every envelope."""
+    """An Echo and its user: the ids Alexa puts in every envelope, and the permissions the
+    user gave the skill."""
 
     application_id: str = DEFAULT_APPLICATION_ID
     user_id: str = field(default_factory=lambda: f"amzn1.ask.account.{uuid.uuid4().hex}")
@@ -116,6 +141,11 @@ class Device:
     api_endpoint: str = ALEXA_API_ENDPOINT
     # An Echo Show and the like: the newest APL its runtime speaks; None for voice only.
     screen: str | None = None
+    granted: set[str] = field(default_factory=set)
+
+    @property
+    def api_access_token(self) -> str:
+        return TOKEN.format(user=self.user_id, scopes=",".join(sorted(self.granted)))
 
     def interfaces(self) -> dict[str, Any]:
         if self.screen is None:
@@ -124,7 +154,11 @@ class Device:
 
     def envelope(self, request: dict[str, Any], session: dict[str, Any] | None) -> dict[str, Any]:
         application = {"applicationId": self.application_id}
-        user = {"userId": self.user_id}
+        user: dict[str, Any] = {"userId": self.user_id}
+        if self.granted:
+            user["permissions"] = {
+                "consentToken": self.api_access_token,
+                "scopes": {scope: {"status": "GRANTED"} for scope in sorted(self.granted)}}
         envelope: dict[str, Any] = {
             "version": "1.0",
             "context": {
@@ -134,7 +168,7 @@ class Device:
                     "device": {"deviceId": self.device_id,
                                "supportedInterfaces": self.interfaces()},
                     "apiEndpoint": self.api_endpoint,
-                    "apiAccessToken": "simulated-token",
+                    "apiAccessToken": self.api_access_token,
                 },
             },
             "request": request,
@@ -179,6 +213,18 @@ class Turn:
                      if directive.get("type") == f"{APL}.RenderDocument"), None)
 
     @property
+    def consent_request(self) -> dict[str, Any] | None:
+        """The voice consent request (Connections.SendRequest AskFor), if the response makes
+        one."""
+        return next((directive for directive in self.directives
+                     if directive.get("type") == SEND_REQUEST
+                     and directive.get("name") == ASK_FOR), None)
+
+    @property
+    def card(self) -> dict[str, Any] | None:
+        return self.response.get("card")
+
+    @property
     def ends_session(self) -> bool:
         return self.response.get("shouldEndSession") is not False
 
@@ -212,6 +258,8 @@ class Session:
         self.now = now or datetime.now(UTC)  # when the next request is sent
         self._sent = self.now
         self._session: dict[str, Any] | None = None
+        # The last voice consent request a response made, until it is answered.
+        self.asking: dict[str, Any] | None = None
 
     def after(self, seconds: float) -> None:
         """The next request comes `seconds` after the last was sent."""
@@ -239,6 +287,21 @@ class Session:
         """Touches a button whose SendEvent carries `arguments`, in the current session."""
         return self.request(user_event(*arguments, locale=self.locale, moment=self.now))
 
+    def consent(self, status: str = "ACCEPTED", code: str = "200") -> Turn:
+        """Answers the voice consent request the skill made, as Alexa does once the person has
+        answered it: in a new session, the request's token given back; ACCEPTED grants the
+        permissions asked for. `code` other than "200": the device could not ask."""
+        asking, self.asking = self.asking, None
+        assert asking is not None, "the skill asked for no permission"
+        payload = asking.get("payload") or {}
+        scopes = [scope.get("permissionScope") for scope in payload.get("permissionScopes", ())]
+        if status == "ACCEPTED" and code == "200":
+            self.device.granted.update(scope for scope in scopes if isinstance(scope, str))
+        answer = {"permissionScopes": payload.get("permissionScopes", []), "status": status}
+        self.close()
+        return self.request(connections_response(ASK_FOR, answer, asking.get("token", ""),
+                                                 code, self.locale, self.now))
+
     def event(self, request: dict[str, Any]) -> Turn:
         """Sends `request` outside any session, as Alexa sends skill events."""
         status, body = self.send(self.device.envelope(request, None))
@@ -252,6 +315,8 @@ class Session:
         turn = Turn(status, body)
         self._sent = self.now
         self.now += timedelta(seconds=turn.seconds + ANSWER_SECONDS)
+        if status == 200 and turn.consent_request:
+            self.asking = turn.consent_request
         if status != 200 or turn.ends_session or request["type"] == intents.SESSION_ENDED_REQUEST:
             self._session = None
         else:

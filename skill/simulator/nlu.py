@@ -2,7 +2,8 @@
 
 A small stand-in for Alexa's language understanding: invocation phrases open the skill,
 sample utterances (with slots) pick the intent, slot values resolve through names and
-synonyms to ids, and anything else in a session is AMAZON.FallbackIntent.
+synonyms to ids (numbers and times as Alexa converts them), and anything else in a session is
+AMAZON.FallbackIntent.
 """
 
 from __future__ import annotations
@@ -14,10 +15,14 @@ from typing import Any
 from ..alexa import intents
 from .envelopes import Resolution, slot
 from .numbers import parse_number
+from .times import parse_time
 
 LAUNCH_VERBS = ("open", "launch", "start", "begin", "load", "use", "run")
 ONE_SHOT_VERBS = ("ask", "tell", *LAUNCH_VERBS)
 CONNECTORS = ("to", "for", "about", "that", "if", "whether", "and")
+# Built-in slot types whose values Alexa converts: words in, the value it sends out (None:
+# the words are not one, and the sample does not match).
+BUILT_IN_VALUES = {"AMAZON.NUMBER": parse_number, "AMAZON.TIME": parse_time}
 
 
 def normalize(utterance: str) -> str:
@@ -105,17 +110,17 @@ class Understanding:
 
     def _slots(self, sample: _Sample, match: re.Match[str]):
         """Alexa-shaped slots for `match`, and whether every custom slot resolved; None if a
-        built-in slot cannot take the words (a number that is not a number)."""
+        built-in slot cannot take the words (a number that is not a number, or a time)."""
         slots, resolved = {}, True
         for name, kind in sample.slot_types.items():
             words = match.groupdict().get(name)
             if words is None:
                 slots[name] = slot(name, None)
-            elif kind == "AMAZON.NUMBER":
-                number = parse_number(words)
-                if number is None:
+            elif kind in BUILT_IN_VALUES:
+                value = BUILT_IN_VALUES[kind](words)
+                if value is None:
                     return None
-                slots[name] = slot(name, str(number))
+                slots[name] = slot(name, str(value))
             else:
                 value = self._resolve(kind, words)
                 resolved = resolved and value is not None

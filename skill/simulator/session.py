@@ -14,6 +14,7 @@ from ..settings import Settings
 from .chat import Chat, Unreachable, http_sender, local_skill
 from .envelopes import DEFAULT_APPLICATION_ID, Device
 from .nlu import Understanding
+from .reminders_api import RemindersApi
 from .settings_api import SettingsApi, local_zone, settings_api
 
 SIMULATED_USER = "amzn1.ask.account.stretch-coach-simulator"
@@ -41,13 +42,15 @@ def run_chat_session(settings: Settings, url: str | None, script: list[str] | No
     understanding = Understanding(json.loads(model_file.read_text(encoding="utf-8")),
                                   understood, application_id)
     try:
+        reminders = RemindersApi()
         with _skill(settings, url) as (address, mode), \
-                settings_api(SettingsApi(zone=local_zone())) as api:
-            # One simulated person, the same every run, so the skill remembers them.
+                settings_api(SettingsApi(zone=local_zone()), reminders) as api:
+            # One simulated person, the same every run, so the skill remembers them. Alexa's
+            # reminders are kept for this run only.
             device = Device(application_id, user_id=SIMULATED_USER, api_endpoint=api.url,
                             screen=SIMULATED_SCREEN if apl else None)
             chat = Chat(understanding, http_sender(address), device,
-                        sys.stdout, show_json=show_json, realtime=realtime)
+                        sys.stdout, show_json=show_json, realtime=realtime, reminders=reminders)
             return _converse(chat, script, address, mode)
     except ContentError as error:
         print(f"error: the routines are invalid:\n{error}", file=sys.stderr)

@@ -1,4 +1,6 @@
-"""A stand-in for Alexa's device settings API on loopback, answering System.timeZone.
+"""A stand-in for Alexa's device settings API on loopback, answering System.timeZone, and
+serving the Reminders API's stand-in (reminders_api.py) at the same address, as Alexa serves
+both at one apiEndpoint.
 
 The simulator points its envelopes' apiEndpoint here, so a conversation never leaves the
 machine; tests make it slow, failing or garbled to see the skill fall back.
@@ -15,6 +17,9 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from . import reminders_api
+from .reminders_api import RemindersApi
 
 PATH = re.compile(r"/v2/devices/(?P<device>[^/]+)/settings/System\.timeZone")
 # Stopping waits for the serving loop's next look at its stop flag (socketserver's default is
@@ -47,9 +52,12 @@ class SettingsApi:
     url: str = ""
 
 
-def _handler(api: SettingsApi) -> type[BaseHTTPRequestHandler]:
+def _handler(api: SettingsApi, reminders: RemindersApi | None
+             ) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+            if self._reminders():
+                return
             match = PATH.fullmatch(self.path)
             if not match or not self.headers.get("Authorization", "").startswith("Bearer "):
                 self.send_error(404 if not match else 401)
@@ -67,6 +75,31 @@ def _handler(api: SettingsApi) -> type[BaseHTTPRequestHandler]:
                     self.wfile.write(body[index:index + 1] if api.trickle else body)
                     self.wfile.flush()
 
+        def do_POST(self) -> None:  # noqa: N802
+            self._reminders() or self.send_error(404)
+
+        def do_PUT(self) -> None:  # noqa: N802
+            self._reminders() or self.send_error(404)
+
+        def do_DELETE(self) -> None:  # noqa: N802
+            self._reminders() or self.send_error(404)
+
+        def _reminders(self) -> bool:
+            """Answers a request for the Reminders API, if it is one and that is served."""
+            if reminders is None or not self.path.startswith(reminders_api.PATH):
+                return False
+            length = int(self.headers.get("Content-Length") or 0)
+            status, body = reminders.answer(self.command, self.path,
+                                            self.headers.get("Authorization", ""),
+                                            self.rfile.read(length))
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            with contextlib.suppress(OSError):  # the skill gave up waiting
+                self.wfile.write(body)
+            return True
+
         def log_message(self, format: str, *args: object) -> None:
             pass
 
@@ -74,10 +107,12 @@ def _handler(api: SettingsApi) -> type[BaseHTTPRequestHandler]:
 
 
 @contextlib.contextmanager
-def settings_api(api: SettingsApi | None = None) -> Iterator[SettingsApi]:
-    """Serves `api` on a free loopback port for the duration; its url is set on it."""
+def settings_api(api: SettingsApi | None = None, reminders: RemindersApi | None = None
+                 ) -> Iterator[SettingsApi]:
+    """Serves `api` (and `reminders`, if given) on a free loopback port for the duration; its
+    url is set on it."""
     api = api or SettingsApi()
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(api))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(api, reminders))
     server.daemon_threads = True
     thread = threading.Thread(target=server.serve_forever, args=(POLL_SECONDS,), daemon=True)
     thread.start()
