@@ -19,6 +19,8 @@ from skill.alexa.serializer import QuickSerializer
 from skill.simulator.envelopes import (
     Device,
     Resolution,
+    connections_response,
+    event_request,
     intent_request,
     launch_request,
     session_ended_request,
@@ -62,6 +64,32 @@ def simulated_envelopes() -> list[dict]:
                                                         "message": "x"}), session),
         device.envelope({**launch_request(), "timestamp": "2026-11-22T18:21:44.123+00:00"}, None),
         device.envelope({**launch_request(), "timestamp": "2026-11-22T10:21:44-08:00"}, None),
+        *reminder_envelopes(),
+    ]
+
+
+def reminder_envelopes() -> list[dict]:
+    """What the reminder brings: an intent with a time, consent's answers, and the events."""
+    allowed = Device(granted={"alexa::alerts:reminders:skill:readwrite"})
+    session = {"new": True, "sessionId": "s"}
+    scopes = [{"permissionScope": "alexa::alerts:reminders:skill:readwrite",
+               "consentLevel": "ACCOUNT"}]
+    deleted = event_request("Reminders.ReminderDeleted")
+    deleted["body"] = {"alertTokens": ["a", "b"]}
+    changed = event_request("Reminders.ReminderStatusChanged")
+    changed["body"] = {"alertToken": "a", "status": "COMPLETED"}
+    return [
+        allowed.envelope(intent_request("SetReminderIntent", {"time": slot("time", "21:00")}),
+                         {**session, "new": False}),
+        allowed.envelope(connections_response(
+            "AskFor", {"permissionScopes": scopes, "status": "ACCEPTED"},
+            '{"v":2,"at":"21:00"}'), session),
+        Device().envelope(connections_response(
+            "AskFor", {"permissionScope": scopes[0]["permissionScope"], "status": "DENIED"},
+            "", code="400"), session),
+        allowed.envelope(deleted, None), allowed.envelope(changed, None),
+        allowed.envelope(event_request("AlexaSkillEvent.SkillPermissionChanged", {
+            "acceptedPermissions": [{"scope": scopes[0]["permissionScope"]}]}), None),
     ]
 
 

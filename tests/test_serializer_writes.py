@@ -23,7 +23,8 @@ from ask_sdk_model.interfaces.audioplayer import (
     PlayDirective,
     Stream,
 )
-from ask_sdk_model.ui import SimpleCard, StandardCard
+from ask_sdk_model.interfaces.connections import SendRequestDirective
+from ask_sdk_model.ui import AskForPermissionsConsentCard, SimpleCard, StandardCard
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -84,6 +85,11 @@ def responses():
                                                       slot_to_elicit="routine")).response
     yield factory().add_directive(PlayDirective(PlayBehavior.ENQUEUE,
                                                 AudioItem(stream=stream))).response
+    yield factory().add_directive(SendRequestDirective(
+        name="AskFor", payload={"@type": "AskForPermissionsConsentRequest", "@version": "2",
+                                "permissionScopes": [{"permissionScope": "a", "level": None}]},
+        token='{"v":2}')).set_should_end_session(True).response
+    yield factory().set_card(AskForPermissionsConsentCard(permissions=["a", "b"])).response
     yield factory().response
     yield ResponseEnvelope(version="1.0", response=factory().speak("x").response,
                            session_attributes={"state": {"step": 2, "asked": None,
