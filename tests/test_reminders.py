@@ -19,14 +19,28 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from skill.alexa import intents
-from skill.alexa.reminders_api import CALL_SECONDS
+from skill.alexa.model_meta import SDK
+from skill.alexa.reminders_api import (
+    CALL_SECONDS,
+    ONE,
+    daily_reminder,
+    read_answer,
+    reminder_time,
+)
 from skill.app import create_app
+from skill.coach.bedtime import Bedtime, HeardTime, PartOfDay, Unclear, bedtime
 from skill.model.definitions import load_definitions
 from skill.screen.datasources import read_back
 from skill.settings import DatabaseUrl, Settings
-from skill.simulator.envelopes import Device, connections_response, event_request, slot
+from skill.simulator.envelopes import (
+    Device,
+    connections_response,
+    event_request,
+    intent_request,
+    slot,
+)
 from skill.simulator.nlu import Understanding
-from skill.simulator.reminders_api import RemindersApi
+from skill.simulator.reminders_api import PATH, RemindersApi
 from skill.simulator.settings_api import SettingsApi, settings_api
 
 from .helpers import ROUTINES, Person, client_sender, committed, run, understood
@@ -659,3 +673,81 @@ def test_chat_sets_a_reminder_through_alexas_voice_consent(tmp_path):
     assert "(Alexa's reminders: every day at 22:00 (" in out
     assert "(Alexa's reminders: none)" in out
     assert f"You: nine\nAlexa: {SET_AT_NINE} {WHICH}" in out
+
+
+# The parts on their own: reading times, writing and reading Amazon's reminders, the stand-in.
+
+@pytest.mark.parametrize(("heard", "asked_back", "wanted"), [
+    (HeardTime(Bedtime(9)), False, Bedtime(21)),
+    (HeardTime(Bedtime(11, 59)), False, Bedtime(23, 59)),
+    (HeardTime(Bedtime(6)), False, Bedtime(18)),
+    (HeardTime(Bedtime(5, 30)), False, Unclear.EITHER_HALF),
+    (HeardTime(Bedtime(5, 30)), True, Bedtime(5, 30)),
+    (HeardTime(Bedtime(12)), False, Unclear.EITHER_HALF),
+    (HeardTime(Bedtime(0, 15)), False, Bedtime(0, 15)),
+    (HeardTime(Bedtime(17)), False, Bedtime(17)),
+    (HeardTime(part=PartOfDay.EVENING), False, Unclear.PART_OF_DAY),
+    (HeardTime(part=PartOfDay.NIGHT), True, Bedtime(21)),
+    (HeardTime(), False, Unclear.NO_TIME),
+    (HeardTime(), True, Unclear.NO_TIME),
+])
+def test_the_time_a_reminder_is_wanted_at(heard, asked_back, wanted):
+    assert bedtime(heard, asked_back) == wanted
+
+
+def test_a_daily_reminder_is_written_as_amazon_documents_it_and_read_back():
+    reminder = daily_reminder(Bedtime(21, 30), ZoneInfo("Europe/Paris"), EVENING, "en-GB",
+                              "Time to stretch.")
+    written = SDK.serialize(reminder)
+    assert written == {
+        "requestTime": "2026-11-24T00:00:00",
+        "trigger": {"type": "SCHEDULED_ABSOLUTE", "timeZoneId": "Europe/Paris", "recurrence": {
+            "startDateTime": "2026-11-24T00:00:00",
+            "recurrenceRules": ["FREQ=DAILY;BYHOUR=21;BYMINUTE=30;BYSECOND=0;INTERVAL=1;"]}},
+        "alertInfo": {"spokenInfo": {"content": [{"locale": "en-GB",
+                                                  "text": "Time to stretch."}]}},
+        "pushNotification": {"status": "ENABLED"}}
+    answer = json.dumps({"alertToken": "a", "status": "ON", **written})
+    assert reminder_time(read_answer(answer, ONE)) == Bedtime(21, 30)
+    assert reminder_time(read_answer(json.dumps({"alertToken": "a"}), ONE)) is None
+
+
+@pytest.mark.parametrize(("change", "code"), [
+    (lambda body: body["trigger"]["recurrence"].update(startDateTime="2026-11-24T00:00:00Z"),
+     "INVALID_SCHEDULED_TIME_FORMAT"),
+    (lambda body: body["trigger"].update(timeZoneId="Mars/Olympus"), "INVALID_TIMEZONE"),
+    (lambda body: body["trigger"]["recurrence"].update(recurrenceRules=["EVERY DAY"]),
+     "INVALID_RECURRENCE_RULES"),
+    (lambda body: body["alertInfo"]["spokenInfo"].update(content=[]), "INVALID_ALERT_INFO"),
+    (lambda body: body.pop("trigger"), "INVALID_REQUEST"),
+])
+def test_the_stand_in_refuses_what_amazon_refuses(change, code):
+    body = SDK.serialize(daily_reminder(Bedtime(21), ZoneInfo("UTC"), EVENING, "en-US", "x"))
+    change(body)
+    token = Device(granted={ALLOWED}).api_access_token
+    status, answer = RemindersApi().answer("POST", PATH, f"Bearer {token}",
+                                           json.dumps(body).encode())
+    assert (status, json.loads(answer)["code"]) == (400, code)
+    assert RemindersApi().answer("POST", PATH, f"Bearer {Device().api_access_token}",
+                                 json.dumps(body).encode())[0] == 401
+
+
+@settings(max_examples=60, deadline=None, database=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(attributes=st.dictionaries(
+    st.sampled_from(["v", "asked", "routine", "step", "part", "at"]),
+    st.none() | st.integers(-2, 30) | st.text(max_size=10) | st.sampled_from(
+        [2, "reminder_time", "reminder_again", "reminder_offer", "leg-cramp-massage", "21:00",
+         "9:00", "24:00", "21:60"]), max_size=6),
+    intent=st.sampled_from([*intents.REMINDER_INTENTS, intents.GO_TO_STEP, intents.YES,
+                            intents.NO, intents.HELP]),
+    value=st.none() | st.text(max_size=12) | st.sampled_from(
+        ["21:00", "09:00", "03:00", "EV", "NI", "MO", "AF", "?", "24:00", "9", "T21:00"]))
+def test_any_reminder_state_and_time_get_a_sound_reply(someone, attributes, intent, value):
+    slots = {intents.TIME_SLOT: slot(intents.TIME_SLOT, value),
+             intents.NUMBER_SLOT: slot(intents.NUMBER_SLOT, value)}
+    envelope = someone.device.envelope(intent_request(intent, slots), {
+        "new": False, "sessionId": "s", "attributes": attributes})
+    status, body = someone.send(envelope)
+    assert status == 200
+    assert_sound(status, body)

@@ -51,9 +51,9 @@ log = logging.getLogger(__name__)
 PATH = "/v1/alerts/reminders"
 # One call, and all the calls of one request (at most three: find the reminder, replace it,
 # create it if it was gone). Alexa waits 8 seconds for the response; the store may take 3 to
-# load and save, and the settings API 1.
+# load and 3 to save (a load that failed skips the save), and the settings API 1.
 CALL_SECONDS = 1.5
-BUDGET_SECONDS = 2.5
+BUDGET_SECONDS = 2.0
 MAX_CALLS = 4
 # Amazon's answers are a few hundred bytes; a list of the skill's reminders (one a person)
 # somewhat more.
