@@ -144,19 +144,22 @@ class Reminding:
         self._remember(handler_input, alerts[0].alert_token)
         return Found(Outcome.DONE, alerts[0].alert_token, reminder_time(alerts[0]))
 
+    def _located(self, handler_input: HandlerInput) -> Found:
+        """Where the person's reminder is: the stored id, else one Alexa lists for them (and
+        then stored); FAILED without an API to ask."""
+        stored = self.memory.person(handler_input).reminder
+        if self._api(handler_input) is None:
+            return Found(Outcome.FAILED)
+        return Found(Outcome.DONE, stored) if stored else self._find(handler_input)
+
     def _put(self, handler_input: HandlerInput, state: State, at: Bedtime
              ) -> tuple[Outcome, bool]:
         """Replaces the person's reminder with one at `at`, or makes one: the outcome, and
         whether one was changed rather than made."""
-        api = self._api(handler_input)
-        if api is None:
-            return Outcome.FAILED, False
-        stored = self.memory.person(handler_input).reminder
-        if stored is None:
-            found = self._find(handler_input)
-            if found.outcome is not Outcome.DONE:
-                return found.outcome, False
-            stored = found.alert_token
+        api, located = self._api(handler_input), self._located(handler_input)
+        if api is None or located.outcome is not Outcome.DONE:
+            return located.outcome, False
+        stored = located.alert_token
         request = daily_reminder(at, self.memory.zone(handler_input), self.clock(),
                                  _locale(handler_input), self._text(state))
         if stored:
@@ -177,16 +180,10 @@ class Reminding:
 
     def _cancel(self, handler_input: HandlerInput) -> tuple[Outcome, bool]:
         """Deletes the person's reminder: the outcome, and whether there was one."""
-        api = self._api(handler_input)
-        if api is None:
-            return Outcome.FAILED, False
-        stored = self.memory.person(handler_input).reminder
-        if stored is None:
-            found = self._find(handler_input)
-            if found.outcome is not Outcome.DONE or found.alert_token is None:
-                return found.outcome, False
-            stored = found.alert_token
-        answer = api.delete(stored)
+        api, located = self._api(handler_input), self._located(handler_input)
+        if api is None or located.outcome is not Outcome.DONE or located.alert_token is None:
+            return located.outcome, False
+        answer = api.delete(located.alert_token)
         if answer.outcome in (Outcome.DONE, Outcome.NOT_FOUND):
             self._gone(handler_input)
             return Outcome.DONE, answer.outcome is Outcome.DONE
