@@ -112,27 +112,45 @@ def rules(reminder: dict) -> list[str]:
     return reminder["trigger"]["recurrence"]["recurrenceRules"]
 
 
-@pytest.fixture
-def alexa():
+@pytest.fixture(scope="module")
+def served():
     reminders = RemindersApi()
-    with settings_api(SettingsApi(zone="America/New_York"), reminders) as settings:
+    with settings_api(SettingsApi(), reminders) as settings:
         yield Alexa(settings.url, settings, reminders)
 
 
 @pytest.fixture
-def clock() -> Clock:
+def alexa(served) -> Alexa:
+    """Alexa's APIs answering as they should, in New York; each person's reminders are
+    theirs alone, so a test sees only its own."""
+    served.settings.zone, served.settings.status = "America/New_York", 200
+    served.reminders.status, served.reminders.delay, served.reminders.body = None, 0.0, None
+    served.reminders.calls.clear()
+    return served
+
+
+@pytest.fixture(scope="module")
+def module_clock() -> Clock:
     return Clock(EVENING)
 
 
 @pytest.fixture
-def database(tmp_path) -> str:
-    return f"sqlite:///{tmp_path / 'stretch-coach.sqlite3'}"
+def clock(module_clock) -> Clock:
+    """The skill's clock, at 6 p.m. in New York when a test starts."""
+    module_clock.now = EVENING
+    return module_clock
 
 
-@pytest.fixture
-def app(database, clock):
+@pytest.fixture(scope="module")
+def database(tmp_path_factory) -> str:
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'stretch-coach.sqlite3'}"
+
+
+@pytest.fixture(scope="module")
+def app(database, module_clock):
+    """One skill for the module's tests: each is a new person, so none sees another's."""
     return create_app(Settings(routines=(ROUTINES,), verify=False,
-                               database=DatabaseUrl.parse(database)), clock=clock)
+                               database=DatabaseUrl.parse(database)), clock=module_clock)
 
 
 def sleeper(app, alexa: Alexa, **device) -> Sleeper:
@@ -142,7 +160,7 @@ def sleeper(app, alexa: Alexa, **device) -> Sleeper:
 
 
 @pytest.fixture
-def someone(app, alexa) -> Sleeper:
+def someone(app, alexa, clock) -> Sleeper:
     """Someone who has used the skill before and is in the menu."""
     person = sleeper(app, alexa)
     person.launch()
