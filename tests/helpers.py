@@ -124,7 +124,8 @@ def good(folder: Path, routine_id: str = "test-stretch", name: str = "Test stret
 
 # A person waits on an answer to these: a 200 must speak. Nothing else may: Alexa takes no
 # response to a session ending (custom-skills/request-types-reference.html, SessionEndedRequest)
-# and the skill has no words for the other events. A touch speaks when it names a button.
+# and the skill has no words for the other events. A touch speaks when it names a button, and
+# Alexa's answer to the skill's consent request ("AskFor") opens a session the skill speaks in.
 SPOKEN_TO = frozenset({intents.LAUNCH_REQUEST, intents.INTENT_REQUEST})
 TOUCH = "Alexa.Presentation.APL.UserEvent"
 APOLOGY = "Sorry, something went wrong"
@@ -136,6 +137,8 @@ def speaks_to(envelope: object) -> bool | None:
     kind = request.get("type") if isinstance(request, dict) else None
     if kind == TOUCH:
         return None
+    if kind == intents.CONNECTIONS_RESPONSE:
+        return request.get("name") == "AskFor"
     return isinstance(kind, str) and kind in SPOKEN_TO
 
 

@@ -43,9 +43,16 @@ from skill.simulator.nlu import Understanding
 from skill.simulator.reminders_api import PATH, RemindersApi
 from skill.simulator.settings_api import SettingsApi, settings_api
 
-from .helpers import ROUTINES, Person, client_sender, committed, run, understood
+from .helpers import (
+    FIXTURE_ROUTINES,
+    Person,
+    assert_sound,
+    client_sender,
+    committed,
+    run,
+    understood,
+)
 from .test_chat import script
-from .test_hostile_conversation import assert_sound
 from .test_limits import assert_within_limits
 from .test_memory import Clock, stored
 
@@ -149,7 +156,7 @@ def database(tmp_path_factory) -> str:
 @pytest.fixture(scope="module")
 def app(database, module_clock):
     """One skill for the module's tests: each is a new person, so none sees another's."""
-    return create_app(Settings(routines=(ROUTINES,), verify=False,
+    return create_app(Settings(routines=(FIXTURE_ROUTINES,), verify=False,
                                database=DatabaseUrl.parse(database)), clock=module_clock)
 
 
@@ -231,13 +238,13 @@ def test_where_voice_consent_is_not_available_a_card_stands_in(someone, code):
 def test_the_place_in_a_routine_survives_the_consent_round_trip(someone):
     someone.start("leg cramp massage")
     someone.say(intents.NEXT)
-    someone.say(intents.NEXT)  # step 3 of 7
+    someone.say(intents.NEXT)  # step 3 of 4
     someone.remind("21:00")
     assert not someone.open  # Alexa's consent question opens a new session
     back = someone.consent("ACCEPTED")
     assert back.speech == f"{SET_AT_NINE} {GO_ON}"
     assert back.attributes["routine"] == "leg-cramp-massage" and back.attributes["step"] == 2
-    assert someone.say(intents.NEXT).speech.startswith("Step 4 of 7.")
+    assert someone.say(intents.NEXT).speech.startswith("Step 4 of 4.")
 
 
 def test_a_consent_answer_whose_token_is_not_ours_asks_for_the_time(someone, alexa):
@@ -366,7 +373,7 @@ def test_a_bare_number_for_the_time_is_an_hour_not_a_step(someone):
     someone.start("leg cramp massage")
     assert someone.remind(None).speech == f"Sure. {WHAT_TIME}"
     assert someone.number(9).speech == f"{SET_AT_NINE} {GO_ON}"
-    assert someone.number(3).speech.startswith("Step 3 of 7.")  # no time asked: a step again
+    assert someone.number(3).speech.startswith("Step 3 of 4.")  # no time asked: a step again
 
 
 def test_help_and_no_while_a_time_is_asked_for(someone):
@@ -398,7 +405,7 @@ def test_the_reminder_keeps_the_devices_local_time(app, alexa, zone, start):
 
 
 def test_without_the_settings_api_the_default_zone_is_used(alexa, database, clock):
-    app = create_app(Settings(routines=(ROUTINES,), verify=False,
+    app = create_app(Settings(routines=(FIXTURE_ROUTINES,), verify=False,
                               database=DatabaseUrl.parse(database),
                               time_zone=ZoneInfo("Europe/Lisbon")),
                      clock=clock)
@@ -505,7 +512,7 @@ def test_every_error_status_is_said_logged_and_loses_nothing(
                      rf"\('HTTP {status}: STAND_IN: answering {status} as told'\)", caplog.text)
     alexa.reminders.status = None
     assert (stored_reminder(database, midway), midway.reminders) == before
-    assert midway.say(intents.NEXT).speech.startswith("Step 3 of 7.")
+    assert midway.say(intents.NEXT).speech.startswith("Step 3 of 4.")
 
 
 @pytest.mark.parametrize("action", ASKS)
