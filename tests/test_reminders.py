@@ -776,3 +776,111 @@ def test_any_reminder_state_and_time_get_a_sound_reply(someone, attributes, inte
     status, body = someone.send(envelope)
     assert status == 200
     assert_sound(status, body)
+
+
+# Hostile answers to the consent request: a clear answer, or a 4xx naming the field; never
+# a reminder nobody allowed, never a 5xx.
+
+CONSENT_CARD = {"type": "AskForPermissionsConsent", "permissions": [ALLOWED]}
+CANNOT_ASK = "I can't ask for the permission on this device, so I've sent a card"
+
+
+def answer_consent(person: Sleeper, status: str = "ACCEPTED", **change):
+    """Alexa's answer to the person's consent request, with `change` made to it."""
+    asking, person.asking = person.asking, None
+    if status == "ACCEPTED":
+        person.allow()
+    person.close()
+    return person.request({**connections_response(
+        "AskFor", {"status": status}, asking["token"]), **change})
+
+
+@pytest.mark.parametrize("change", [
+    {"payload": {"status": "MAYBE"}},  # a status Amazon does not document
+    {"payload": {"status": "accepted"}},
+    {"payload": {"status": {"code": "ACCEPTED"}}},
+    {"payload": {"status": ["ACCEPTED"]}},
+    {"payload": {}},
+    {"payload": None},
+    {"status": None},
+    {"status": {"code": "503", "message": "Service Unavailable"}},
+    {"status": {"code": "x" * 10_000}},
+])
+def test_a_consent_answer_of_no_known_shape_gets_the_card_and_sets_nothing(
+        someone, alexa, change):
+    someone.remind("21:00")
+    answer = answer_consent(someone, **change)
+    assert answer.speech.startswith(CANNOT_ASK) and answer.card == CONSENT_CARD
+    assert someone.reminders == [] and alexa.reminders.calls == []
+
+
+@pytest.mark.parametrize(("change", "field"), [
+    ({"payload": ["ACCEPTED"]}, "request.payload"),
+    ({"payload": "ACCEPTED"}, "request.payload"),
+    ({"status": "200"}, "request.status"),
+    ({"status": ["200"]}, "request.status"),
+])
+def test_a_garbled_consent_answer_is_refused_naming_the_field(someone, alexa, change, field):
+    request = {**connections_response("AskFor", {"status": "ACCEPTED"}, "{}"), **change}
+    status, body = someone.send(someone.device.envelope(request, {"new": True,
+                                                                  "sessionId": "s"}))
+    assert status == 400 and field in body["error"], body
+    assert someone.reminders == []
+
+
+@pytest.mark.parametrize("token", [
+    None, 12, {"v": 2, "at": "21:00"}, ["21:00"], "", "x" * 100_000, "[1, 2]", "null",
+    "1e999999", '{"v": 2, "at": {"hour": 21}}', '{"v": 2, "at": "25:00"}',
+    '{"v": 2, "at": "21:00", "routine": "leg-cramp-massage", "step": 999}',
+    '{"v": 2, "at": "21:00", "asked": "reminder_time", "routine": "no-such-routine"}',
+    '{"v": 99, "at": "21:00"}',
+])
+def test_a_forged_or_garbled_token_asks_for_the_time_and_sets_nothing(someone, alexa, token):
+    someone.remind("21:00")
+    answer = answer_consent(someone, token=token)
+    assert answer.speech == f"Thanks for allowing reminders. {WHAT_TIME}"
+    assert someone.reminders == [] and alexa.reminders.calls == []
+    assert someone.remind("21:00").speech == f"{SET_AT_NINE} {WHICH}"
+
+
+@pytest.mark.parametrize("name", [None, "Buy", ["AskFor"], "askfor"])
+def test_an_answer_to_a_request_the_skill_never_made_is_answered_quietly(someone, alexa, name):
+    someone.remind("21:00")
+    request = {**connections_response("AskFor", {"status": "ACCEPTED"},
+                                      someone.asking["token"]), "name": name}
+    status, body = someone.send(someone.device.envelope(request, {"new": True,
+                                                                  "sessionId": "s"}))
+    assert_sound(status, body, speaks=False)
+    assert status == 200 and someone.reminders == []
+
+
+# Hostile times: AMAZON.TIME filled with what Alexa never sends is no time at all.
+
+@pytest.mark.parametrize("value", [
+    21, 21.5, True, ["21:00"], {"value": "21:00"}, "9" * 100_000, "21:00" + " " * 100_000,
+    "\u0662\u0661:\u0660\u0660", "21:00:00", "T21:00", "-1:00", "24:00", "21:60",
+    "<speak>21:00</speak>",
+])
+def test_a_time_alexa_never_sends_is_asked_for_again_and_sets_nothing(someone, alexa, value):
+    someone.allow()
+    assert someone.remind(value).speech == f"Sure. {WHAT_TIME}"
+    assert someone.reminders == [] and alexa.reminders.calls == []
+
+
+# On a screen, each reminder reply shows the words it says.
+
+def test_on_a_screen_each_reminder_reply_shows_what_it_says(app, alexa):
+    person = sleeper(app, alexa, screen="2024.3")
+    person.allow()
+    person.launch()
+    turns = [person.say(intents.REMINDER_STATUS), person.remind(None), person.remind("03:00"),
+             person.remind("15:00"), person.say(intents.REMINDER_STATUS),
+             person.remind("22:00", intent=intents.CHANGE_REMINDER),
+             person.say(intents.CANCEL_REMINDER)]
+    for turn in turns:
+        view = read_back(turn.document)
+        assert view.text == turn.speech and view.buttons == ()
+    alexa.reminders.status = 403
+    refused = person.say(intents.REMINDER_STATUS)
+    assert read_back(refused.document).text == refused.speech
+    assert refused.card == CONSENT_CARD  # the permission card, not a card of the words

@@ -19,8 +19,8 @@ MAX_HEARD_CHARS = 200
 # Steps are counted in ones and tens; a number longer than this is no step.
 MAX_NUMBER_DIGITS = 4
 # AMAZON.TIME: "HH:MM" on a 24-hour clock (Alexa sends "09:00" for "nine" alone), or a part of
-# the day: MO, AF, EV or NI.
-CLOCK_VALUE = re.compile(r"(?P<hour>\d{1,2}):(?P<minute>\d{2})")
+# the day: MO, AF, EV or NI. ASCII digits only: int() would read other scripts' digits too.
+CLOCK_VALUE = re.compile(r"(?P<hour>\d{1,2}):(?P<minute>\d{2})", re.ASCII)
 PARTS_OF_DAY = {part.value: part for part in PartOfDay}
 
 
