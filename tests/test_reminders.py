@@ -277,6 +277,20 @@ def test_set_hear_change_and_cancel_a_reminder(someone, alexa, database):
     assert someone.say(intents.CANCEL_REMINDER).speech == f"{NONE} {WHICH}"
 
 
+def test_a_reminder_stores_its_id_and_nothing_else(someone, database):
+    someone.allow()
+    someone.remind("21:00")  # the device's zone is learnt here, as for progress
+    someone.say(intents.CANCEL_REMINDER)
+    person = "SELECT * FROM people WHERE user_id = ?"
+    columns = [name for (name,) in stored(database, "SELECT name FROM pragma_table_info('people')")]
+    before = stored(database, person, (someone.device.user_id,))
+    someone.remind("22:00")
+    after = stored(database, person, (someone.device.user_id,))
+    assert [column for column, old, new in zip(columns, *before, *after, strict=True)
+            if old != new] == ["reminder_id"]
+    assert after[0][columns.index("reminder_id")] == someone.reminders[0]["alertToken"]
+
+
 def test_a_one_shot_reminder_is_set_and_the_session_ends(app, alexa):
     person = sleeper(app, alexa)
     person.allow()
