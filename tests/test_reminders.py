@@ -635,6 +635,35 @@ def test_a_reminder_deleted_in_the_app_is_forgotten_by_the_event(someone, alexa,
     assert stored_reminder(database, someone) == [(None, None)]
 
 
+@pytest.mark.parametrize(("kind", "body", "field"), [
+    (intents.REMINDER_DELETED, {"alertTokens": "abc"}, None),
+    (intents.REMINDER_DELETED, {"alertTokens": [1, None, {"alertToken": "a"}]}, None),
+    (intents.REMINDER_DELETED, {"alertTokens": ["x" * 50_000]}, None),
+    (intents.REMINDER_DELETED, {"alertTokens": ["a"] * 10_000}, None),
+    (intents.REMINDER_DELETED, None, None),
+    (intents.REMINDER_DELETED, "deleted", "request.body"),
+    ("Reminders.ReminderCreated", {"alertToken": "a", "status": "WHAT"}, "request.body.status"),
+    ("Reminders.ReminderForged", {}, "request.type"),
+    (intents.PERMISSION_CHANGED, {"acceptedPermissions": "all"},
+     "request.body.acceptedPermissions"),
+    (intents.PERMISSION_ACCEPTED, {"acceptedPermissions": [{"scope": 1}, "x"]},
+     "request.body.acceptedPermissions[1]"),
+])
+def test_a_garbled_event_is_answered_or_refused_and_the_reminder_kept(
+        someone, database, kind, body, field):
+    someone.allow()
+    someone.remind("21:00")
+    before = stored_reminder(database, someone)
+    request = event_request(kind)
+    request["body"] = body
+    status, answer = someone.send(someone.device.envelope(request, None))
+    if field is None:
+        assert (status, answer["response"]) == (200, {})
+    else:
+        assert status == 400 and f"'{field}'" in answer["error"], answer
+    assert stored_reminder(database, someone) == before and len(someone.reminders) == 1
+
+
 # The reminder on a screen, and whatever a consent answer carries.
 
 def test_the_offer_on_a_screen_asks_yes_or_no_and_the_consent_request_goes_alone(app, alexa):
