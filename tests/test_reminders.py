@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
@@ -42,7 +43,9 @@ from skill.simulator.envelopes import (
 from skill.simulator.nlu import Understanding
 from skill.simulator.reminders_api import PATH, RemindersApi
 from skill.simulator.settings_api import SettingsApi, settings_api
+from skill.voice.phrases import mid_sentence
 
+from .conversing import stretch_with_sides
 from .helpers import (
     FIXTURE_ROUTINES,
     Person,
@@ -52,6 +55,7 @@ from .helpers import (
     run,
     understood,
 )
+from .test_barge_in import CARRY_ON, at_the_step, holds_heard, where
 from .test_chat import script
 from .test_limits import assert_within_limits
 from .test_memory import Clock, stored
@@ -394,12 +398,80 @@ def test_help_and_no_while_a_time_is_asked_for(someone):
     someone.start("leg cramp massage")
     someone.remind(None)
     helped = someone.say(intents.HELP)
-    assert helped.speech == ("Say the time for your daily stretch reminder, like nine p.m., or "
-                             f"say no. {WHAT_TIME}")
-    missed = someone.say(intents.FALLBACK)
-    assert missed.speech.startswith("Sorry, I didn't catch that.") and missed.speech.endswith(
-        WHAT_TIME)
+    assert helped.speech == f"{TIME_HELP} {WHAT_TIME}"
+    missed = someone.say(intents.FALLBACK)  # a second miss: what to say, then the question
+    assert missed.speech == f"Sorry, I still didn't catch that. {TIME_CHOICES} {WHAT_TIME}"
     assert someone.say(intents.NO).speech == f"All right, no reminder. {GO_ON}"
+
+
+# A reminder question survives a miss, as every question does: a fallback, "help" or "what?"
+# asks it again (from the second miss with what to say), and the answer still answers it.
+
+TIME_HELP = "Say the time for your daily stretch reminder, like nine p.m., or say no."
+TIME_CHOICES = "Say a time like nine p.m., or say no."
+
+
+@dataclass(frozen=True)
+class Asking:
+    """A reminder question: how it comes to be asked, what is said before it when it was
+    missed, what "help" and a second miss say, and an answer and how its reply starts."""
+
+    ask: Callable[[Sleeper], object]
+    question: str
+    topic: str
+    help: str
+    choices: str
+    answer: Callable[[Sleeper], object]
+    answered: str
+
+
+ASKING = {
+    "the offer": Asking(
+        lambda person: finish_massage(person), OFFER,
+        "People who get cramps at night should stretch before going to bed. ",
+        "Say yes and I'll set a daily reminder to stretch before bed, or say no.",
+        "Say yes for a daily reminder to stretch before bed, or no.",
+        lambda person: person.say(intents.YES), f"Sure. {WHAT_TIME}"),
+    "what time": Asking(
+        lambda person: person.remind(None), WHAT_TIME, "", TIME_HELP, TIME_CHOICES,
+        lambda person: person.remind("21:00"), SET_AT_NINE),
+    "what time exactly": Asking(
+        lambda person: (person.remind(None), person.remind("?")), AGAIN, "", TIME_HELP,
+        TIME_CHOICES, lambda person: person.remind("21:00"), SET_AT_NINE),
+}
+MISSED = {  # the first miss, and every later one
+    intents.FALLBACK: (lambda asking: f"Sorry, I didn't catch that. {asking.topic}",
+                       lambda asking: f"Sorry, I still didn't catch that. {asking.choices} "),
+    intents.HELP: (lambda asking: f"{asking.help} ", lambda asking: f"{asking.help} "),
+    intents.REPEAT: (lambda asking: asking.topic,
+                     lambda asking: f"{asking.topic}{asking.choices} "),
+}
+
+
+@pytest.mark.parametrize("miss", MISSED, ids=["fallback", "help", "what"])
+@pytest.mark.parametrize("asked", ASKING)
+def test_a_reminder_question_survives_a_miss_and_is_still_answered(someone, asked, miss):
+    asking, (first, later) = ASKING[asked], MISSED[miss]
+    someone.allow()
+    asking.ask(someone)
+    assert someone.say(miss).speech == f"{first(asking)}{asking.question}"
+    again = someone.say(miss)
+    assert again.speech == f"{later(asking)}{asking.question}"
+    assert again.reprompt == f"{asking.choices} {asking.question}"
+    assert asking.answer(someone).speech.startswith(asking.answered)
+
+
+def test_a_step_cut_short_for_a_reminder_carries_on_from_its_round_after_the_consent(
+        someone, app):
+    routine, index = stretch_with_sides(app.extensions["stretch_coach"]["catalog"])
+    start, end = holds_heard(at_the_step(someone, routine, index))[3]
+    someone.after((start + end) / 2)  # "Alexa, remind me to stretch at nine", mid-hold
+    assert someone.remind("21:00").speech == ASK_PERMISSION
+    back = someone.consent("ACCEPTED")
+    assert back.speech == f"{SET_AT_NINE} {CARRY_ON}"
+    resumed = someone.say(intents.YES)
+    assert resumed.speech.startswith(f"Picking up {mid_sentence(routine.name)} at "
+                                     f"{where(routine, index, 3)}. Step {index + 1} of")
 
 
 @pytest.mark.parametrize(("zone", "start"), [
