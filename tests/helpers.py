@@ -61,7 +61,7 @@ class Person(Session):
 # Rules the validator applies that a JSON Schema cannot state: they compare a file with its
 # name or with other files, phrases with each other as spoken, or one field with another.
 VALIDATOR_ONLY = ("does not match the file name", "duplicate synonym", "has no words left",
-                  "expected more than hold", "no concern")
+                  "expected more than hold", "no concern", "in sides (")
 
 
 def sqlite_url(folder: Path) -> str:

@@ -101,6 +101,9 @@ def valid(kind) -> st.SearchStrategy:
     if isinstance(kind, fields.Items):
         return st.lists(valid(kind.item), min_size=kind.min_items,
                         max_size=min(kind.max_items, 3), unique=kind.unique)
+    if isinstance(kind, fields.Named):
+        return st.dictionaries(valid(kind.name), valid(kind.value),
+                               max_size=min(kind.max_items, 3))
     if isinstance(kind, fields.Record):
         return st.fixed_dictionaries(
             {field.name: valid(field.type) for field in kind.fields if field.required},

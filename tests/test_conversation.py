@@ -434,14 +434,14 @@ def test_how_long_is_left_in_a_routine(person):
 def test_how_long_a_named_routine_takes(person):
     person.launch()
     turn = how_long(person, "the spiral twist")
-    assert turn.speech.startswith("Spiral twist takes about 2 minutes. I can coach you through")
+    assert turn.speech.startswith("Spiral twist takes about 3 minutes. I can coach you through")
     assert turn.speech.endswith(WHICH)
 
 
 def test_the_one_shot_how_long_gets_a_short_answer_not_the_menu(person):
     # "Alexa, ask stretch coach how long the spiral twist takes"
     turn = how_long(person, "the spiral twist")
-    assert turn.speech == "Spiral twist takes about 2 minutes."
+    assert turn.speech == "Spiral twist takes about 3 minutes."
     assert turn.ends_session
 
 

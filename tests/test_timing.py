@@ -61,7 +61,8 @@ def test_rounds_are_counted_and_rests_fall_between_them():
 def test_each_side_is_named_in_every_round():
     events = list(timing.step_events(Step(say="x", hold=10, reps=2, sides=("right", "left"))))
     sides = [e for e in events if isinstance(e, SideStart)]
-    assert sides == [SideStart("right", True), SideStart("left", False)] * 2
+    assert sides == [SideStart("right", True, 1), SideStart("left", False, 1),
+                     SideStart("right", True, 2), SideStart("left", False, 2)]
     assert sum(silences(events)) == 40
 
 
@@ -79,7 +80,8 @@ def test_silent_seconds_and_routine_estimate(fixture_catalog):
     assert timing.hold_seconds(spiral.steps[1]) == 60
     # the holds; getting ready; switching sides three times; resting twice
     assert timing.silent_seconds(spiral.steps[1]) == 60 + 5 + 3 * 5 + 2 * 5
-    words = sum(len(step.say.split()) for step in spiral.steps)
+    words = sum(len(say.split()) for step in spiral.steps
+                for say in (step.say, *(said for _, said in step.side_say)))
     # get ready, 3 round numbers, 3 switches, 2 rests; per side: name, hold, countdown, release
     cues = 1 + 3 + 3 + 2 + 6 * 4
     assert timing.routine_seconds(spiral) == pytest.approx(

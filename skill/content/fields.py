@@ -196,6 +196,36 @@ class Items:
 
 
 @dataclass(frozen=True)
+class Named:
+    """A mapping of `name`s to `value`s, read as (name, value) pairs in the order written."""
+
+    name: Text
+    value: FieldType
+    what: str
+    noun: str
+    max_items: int
+
+    def read(self, value: Any, field: str, fail: Fail) -> tuple[tuple[str, Any], ...]:
+        if not isinstance(value, dict):
+            fail(field, f"expected {self.what}, got {shown(value)}")
+            return ()
+        if len(value) > self.max_items:
+            fail(field, f"expected at most {self.max_items} {self.noun}, got {len(value)}")
+            return ()
+        pairs = []
+        for key, item in value.items():
+            where = f"{field}.{_key(key)}"
+            name = self.name.read(key, where, fail)
+            pairs.append((name, self.value.read(item, where, fail)))
+        return tuple(pairs)
+
+    def schema(self) -> dict[str, Any]:
+        names = {key: value for key, value in self.name.schema().items() if key != "type"}
+        return {"type": "object", "propertyNames": names,
+                "additionalProperties": self.value.schema(), "maxProperties": self.max_items}
+
+
+@dataclass(frozen=True)
 class Field:
     """One key of a mapping: its type, whether it must be given, its default if not, and the
     field it `needs` beside it."""
@@ -290,12 +320,14 @@ def _defaults(name: str) -> str:
     return ", ".join(f"{seconds[name]} for {kind}s" for kind, seconds in
                      DEFAULT_TRANSITIONS.items())
 
+SIDE_NAME = Text(30, "a side name")
+
 STEP = Record("a mapping with 'say'", build=Step, fields=(
     Field("say", Text(800), "What the coach says for this step.", required=True),
     Field("hold", Whole(1, 600, SECONDS, noun=SECONDS),
           "Seconds of silence to hold the position, timed by the coach."),
     Field("reps", Whole(1, 20, "rounds"), "Rounds of the hold.", default=1, needs="hold"),
-    Field("sides", Items(Text(30, "a side name"), "a list of side names", "sides",
+    Field("sides", Items(SIDE_NAME, "a list of side names", "sides",
                          max_items=4, unique=True),
           "Each round holds once per side, named as spoken: [right, left].", default=(),
           needs="hold"),
@@ -314,6 +346,11 @@ STEP = Record("a mapping with 'say'", build=Step, fields=(
           "In a routine for cramps: the step said briefly, for someone with a cramp who needs "
           "relief at once (where to press, and how); relief starts at the first step that has "
           "it, with no time to get ready.", needs="hold"),
+    Field("side_say", Named(SIDE_NAME, Text(800), "a mapping of side names to what to say",
+                            "sides", max_items=4),
+          "What to say as a side starts, by side name, when it is more than the same the "
+          "other way: said the first time each side is held, instead of naming the side.",
+          default=(), needs="sides"),
 ))
 
 SPOKEN_RULE = "a spoken name takes letters, spaces and apostrophes only (numbers spelled out)"

@@ -244,6 +244,10 @@ class _RoutineReader(_FileReader):
                 step.hold_up_to <= step.hold:
             self.fail(f"{field}.hold_up_to", f"expected more than hold ({step.hold} seconds), "
                                              f"got {step.hold_up_to}")
+        for side, _ in step.side_say:
+            if side and side not in step.sides:
+                self.fail(f"{field}.side_say.{side}",
+                          f"no side {side!r} in sides ({', '.join(step.sides) or 'none'})")
         given = {name: getattr(step, name) for name in DEFAULT_TRANSITIONS[kind]}
         filled = {name: DEFAULT_TRANSITIONS[kind][name] if value is None else value
                   for name, value in given.items()}

@@ -27,10 +27,16 @@ class Step:
     switch: int = 0
     hold_up_to: int | None = None
     quick: str | None = None  # said instead, when relief is needed at once
+    # What to say as a side starts, by side name, where the side needs more than its name.
+    side_say: tuple[tuple[str, str], ...] = ()
 
     @property
     def timed(self) -> bool:
         return self.hold is not None
+
+    def said_for(self, side: str) -> str | None:
+        """The instruction for `side`, if the step gives one."""
+        return next((say for name, say in self.side_say if name == side), None)
 
 
 @dataclass(frozen=True)

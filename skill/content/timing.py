@@ -61,7 +61,8 @@ class RoundStart:
 @dataclass(frozen=True)
 class SideStart:
     name: str
-    first: bool
+    first: bool  # the round's first side
+    round: int = 1  # the round it starts, from 1
 
 
 @dataclass(frozen=True)
@@ -168,7 +169,7 @@ def step_events(step: Step, pace: Pace = Pace(), from_hold: int = 0,
             if index > start and step.switch:
                 yield SwitchSides()
                 yield Silence(pace.transition(step.switch))
-            yield SideStart(step.sides[index], first=index == 0)
+            yield SideStart(step.sides[index], first=index == 0, round=number)
             yield from hold(seconds)
         if not step.sides:
             yield from hold(seconds)
@@ -208,7 +209,8 @@ def routine_seconds(routine: Routine, from_step: int = 0, pace: Pace = Pace()) -
 
 
 def step_seconds(step: Step, pace: Pace = Pace()) -> float:
-    """Silences, cues and the instruction read aloud."""
+    """Silences, cues and the instructions read aloud."""
     events = list(step_events(step, pace))
     cues = sum(1 for event in events if not isinstance(event, Silence))
-    return silent_seconds(step, pace) + cues * CUE_SECONDS + speaking_seconds(step.say)
+    said = " ".join([step.say, *(say for _, say in step.side_say)])
+    return silent_seconds(step, pace) + cues * CUE_SECONDS + speaking_seconds(said)

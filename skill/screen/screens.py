@@ -73,8 +73,7 @@ class Screens:
 
     def _card(self, routine_id: str, step: int) -> tuple[str, str]:
         place = Place(self.catalog.get(routine_id), step)
-        return (f"{place.routine.name}: {self._position(place)}",
-                "\n".join(place.routine.steps[index].say for index in place.steps))
+        return (f"{place.routine.name}: {self._position(place)}", "\n".join(self._texts(place)))
 
     def _step(self, reply: Reply, line: Line, progress: Callable[[], Progress] | None) -> View:
         place = line.place
@@ -87,9 +86,16 @@ class Screens:
         buttons = ANSWERS[reply.ask] if final else STEP_BUTTONS
         return StepView(
             routine=routine.name, position=self._position(place),
-            texts=tuple(routine.steps[index].say for index in place.steps),
+            texts=self._texts(place),
             progress=self._through(place), countdowns=countdowns,
             buttons=self._buttons(buttons), done=done or self._release(routine.kind))
+
+    def _texts(self, place: Place) -> tuple[str, ...]:
+        """The instructions of the steps at `place`, each side's own after its step's."""
+        return tuple(text for index in place.steps for text in (
+            place.routine.steps[index].say,
+            *(self.phrases("screen.side_text", Side=side.capitalize(), say=say)
+              for side, say in place.routine.steps[index].side_say)))
 
     def _countdowns(self, reply: Reply, line: Line) -> tuple[Countdown, ...]:
         """The step's countdowns, moved on by what the reply says before the step."""

@@ -149,7 +149,10 @@ class StepSpeech:
                 beats.append(Beat(ssml.silence(event.seconds), event.seconds, counted or None))
                 pending = None
                 continue
-            beats.append(_words(self.cue(kind, event)))
+            if isinstance(event, timing.SideStart):
+                beats.append(_words(self._side(step, event)))
+            else:
+                beats.append(_words(self.cue(kind, event)))
             if isinstance(event, timing.RoundStart):
                 heading = {"round": _label(self.cue(kind, event))}
             elif isinstance(event, timing.SideStart):
@@ -161,6 +164,14 @@ class StepSpeech:
             elif isinstance(event, timing.GetReady | timing.SwitchSides | timing.RestStart):
                 pending = (_label(self.cue(kind, event)), 0)
         return beats
+
+    def _side(self, step: Step, event: timing.SideStart) -> str:
+        """A side starting: named, with its own instruction the first time if it has one."""
+        said = step.said_for(event.name) if event.round == 1 else None
+        if said is None:
+            return self.cue(Kind.STRETCH, event)
+        key = "side_first_said" if event.first else "side_next_said"
+        return self.phrases(key, Side=event.name.capitalize(), side=event.name, say=said)
 
     def cue(self, kind: Kind, event: timing.Event) -> str:
         """What is said for a timed event: "Hold.", "Round 2 of 3.", "Switch sides."."""
