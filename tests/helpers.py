@@ -30,6 +30,7 @@ from skill.simulator.envelopes import Resolution, Session, slot
 from skill.voice.ssml import MAX_SSML_CHARS, heard
 
 from .clocks import SteadyClock
+from .wordings import Heard
 
 ROOT = Path(__file__).resolve().parents[1]
 # The shipped routines, for the few tests that check them.
@@ -56,6 +57,14 @@ class Person(Session):
 
     def say(self, intent: str):
         return self.intent(intent)
+
+    def request(self, request):
+        turn = super().request(request)
+        return Heard(turn.status, turn.body)
+
+    def event(self, request):
+        turn = super().event(request)
+        return Heard(turn.status, turn.body)
 
 
 # Rules the validator applies that a JSON Schema cannot state: they compare a file with its

@@ -127,7 +127,7 @@ def test_a_routine_is_spoken_step_by_step_and_finished_once():
     intro = talk(Coach.start, BUTTERFLY)
     assert keys(intro) == ["intro", "step"] and intro.ask is Question.NEXT
     last = talk(Coach.next)
-    assert keys(last) == ["step", "close"] and last.ask is Question.ANOTHER
+    assert keys(last) == ["step", "close", "praise"] and last.ask is Question.ANOTHER
     assert last.effects == {Effect.ARRIVED, Effect.FINISHING}  # once its holds are heard out
     talk.heard_out()
     assert talk.state.completed[0] == "the request that spoke it"
@@ -139,14 +139,15 @@ def test_a_routine_is_spoken_step_by_step_and_finished_once():
 def test_a_checklist_moves_a_turns_worth_of_tips_at_a_time():
     talk = Talk()
     talk(Coach.start, TIPS)
-    assert talk.state.place.steps == range(0, 3)
-    talk(Coach.next)
-    assert talk.state.place.steps == range(3, 6)
-    last = talk(Coach.next)
-    assert talk.state.place.steps == range(6, 7) and talk.state.place.last
+    starts = TIPS.turns  # grouped by words (content/turns.py)
+    assert talk.state.place.steps == range(0, starts[1])
+    for start, stop in zip(starts[1:], (*starts[2:], len(TIPS.steps)), strict=True):
+        last = talk(Coach.next)
+        assert talk.state.place.steps == range(start, stop)
+    assert talk.state.place.last
     assert last.effects == {Effect.ARRIVED, Effect.FINISHED}  # no holds: finished at once
     talk(Coach.previous)
-    assert talk.state.place.steps == range(3, 6)
+    assert talk.state.place.steps == range(starts[-2], starts[-1])
 
 
 def test_a_step_in_parts_asks_to_carry_on_between_them_and_goes_back_part_by_part():

@@ -65,7 +65,7 @@ def test_entity_resolution_names_the_concern_whatever_the_words(person):
 
 def test_a_concern_asked_in_one_go_by_someone_new_comes_after_the_safety_note(newcomer):
     turn = concern(newcomer, "cramps at night")  # "Alexa, ask stretch coach what helps ..."
-    assert turn.speech.startswith("A quick note first: this is general guidance")
+    assert turn.speech.startswith("General guidance only, not medical advice")
     assert "For cramps at night, I'd suggest cramp prevention tips." in turn.speech
 
 
@@ -190,8 +190,8 @@ def test_the_settings_asked_in_one_go_get_a_short_answer(person):
 def test_the_welcome_offers_at_most_five_choices(person):
     turn = person.launch()
     menu = turn.speech.split("Welcome back to Stretch Coach. ")[1]
-    assert menu == ("I can coach you through 2 stretches, a massage and a set of tips, or you "
-                    f"can tell me what's bothering you. {WHAT}")
+    assert menu == ("Pick from 2 stretches, a massage and a set of tips, or say what's "
+                    f"bothering you. {WHAT}")
     assert len(turn.speech.split()) < 35
 
 

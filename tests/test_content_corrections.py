@@ -71,6 +71,8 @@ def comment_blocks(path: Path) -> list[str]:
     return blocks
 
 
+SKILLS_OWN_WORDS = " ".join(
+    (ROOT / "skill" / "voice" / "phrases.yaml").read_text(encoding="utf-8").split())
 QUOTED = [(path.name, block) for path in routine_files([ROUTINES])
           for block in comment_blocks(path) if re.search(r"\b00[0-4]\b", block) and '"' in block]
 
@@ -79,8 +81,12 @@ QUOTED = [(path.name, block) for path in routine_files([ROUTINES])
 def test_every_quotation_in_a_comment_is_in_an_article_it_names(file, block):
     named = set(re.findall(r"\b(00[0-4])\b", block))
     for quotation in re.findall(r'"([^"]+)"', block):
-        words = _plain(quotation).rstrip(".")
-        assert any(words in article(number) for number in named), (file, quotation)
+        if quotation in SKILLS_OWN_WORDS:
+            continue  # what the coach itself says, quoted beside the article's words
+        # an elision (" ... ") leaves pieces each of which the article says
+        for piece in quotation.split("..."):
+            words = _plain(piece).strip().rstrip(".")
+            assert any(words in article(number) for number in named), (file, quotation)
 
 
 def test_the_corrections_are_traced_to_the_articles():
@@ -119,9 +125,9 @@ def test_the_stretches_and_tired_legs_say_not_to_overtire_yourself(listener, rou
     assert routine.safety in listener.start(routine.name).speech
 
 
-def test_knee_care_before_running_says_to_go_back_slowly_once_the_pain_has_gone(listener):
+def test_knee_care_before_running_says_to_return_slowly_once_the_pain_has_gone(listener):
     intro = listener.start("knee care before running")
-    assert "wait until the pain has gone, then go back to running slowly" in intro.speech
+    assert "wait until the pain has gone, then return to running slowly" in intro.speech
 
 
 def test_someone_with_cramps_at_night_hears_the_bedtime_stretching_tip_first(listener):

@@ -99,7 +99,7 @@ PENDING = {
     "suggestion": Pending(suggestion, lambda p: p.say(intents.YES), lambda c: next(
         c.helping_with(x) for x in c.concerns if not x.see_doctor and c.helping_with(x))[0].name,
         "Say yes to start it, or no for something else."),
-    "another": Pending(another, lambda p: p.say(intents.YES), lambda c: "I can coach you",
+    "another": Pending(another, lambda p: p.say(intents.YES), lambda c: "Pick from",
                        "Say yes for another routine, or no to finish."),
     "which routine": Pending(which_routine, lambda p: p.start(checklist_name(p)),
                              lambda c: checklist(c).name, "You can say a routine name, like"),

@@ -78,7 +78,7 @@ def test_a_state_not_just_spoken_is_left_alone():
 
 def test_resuming_from_a_hold_announces_its_round_and_side_then_carries_on():
     events = list(timing.step_events(TWIST, Pace(), from_hold=3))  # round 2, left side
-    assert events[2:4] == [RoundStart(2, 3), SideStart("left", first=False)]
+    assert events[2:4] == [RoundStart(2, 3), SideStart("left", first=False, round=2)]
     assert events.count(HoldStart()) == events.count(Release()) == 3
     holds = sum(e.seconds for e in events if isinstance(e, Silence)) - 5 - 5 - 5  # ready, rest,
     assert holds == 3 * 10                                                        # one switch

@@ -41,7 +41,7 @@ def test_a_real_launch_request(fresh_client):
     assert body["response"]["outputSpeech"]["type"] == "SSML"
     assert body["response"]["outputSpeech"]["ssml"].startswith("<speak>Welcome to Stretch Coach.")
     assert body["response"]["shouldEndSession"] is False
-    assert body["sessionAttributes"] == {"v": 2, "asked": "choose"}
+    assert body["sessionAttributes"] == {"v": 2, "asked": "choose", "turn": 1}
 
 
 def test_a_real_intent_request_with_entity_resolution(fresh_client):
@@ -49,7 +49,8 @@ def test_a_real_intent_request_with_entity_resolution(fresh_client):
     body = post(client, fixture("intent_request.json")).get_json()
     assert body["response"]["outputSpeech"]["ssml"].startswith("<speak>Butterfly stretch.")
     assert body["sessionAttributes"] == {
-        "v": 2, "asked": "next", "routine": "butterfly-stretch", "step": 0, "part": 0}
+        "v": 2, "asked": "next", "routine": "butterfly-stretch", "step": 0, "part": 0,
+        "turn": 1}
 
 
 @pytest.mark.parametrize(("body", "words"), [

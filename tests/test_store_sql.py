@@ -1,7 +1,7 @@
 """The SQL store's own promises, beyond the contract: history erased in short batches that let
 other saves in, even across a crash; the version 3 upgrade counting streaks from a version 2
-database's history without losing any; SQLite's checkpoints off the request path. On SQLite
-and on PostgreSQL."""
+database's history without losing any; the version 6 upgrade keeping every person; SQLite's
+checkpoints off the request path. On SQLite and on PostgreSQL."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ import subprocess
 import sys
 import threading
 import time
+from dataclasses import replace
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -22,7 +23,7 @@ from skill.store import SqlStore, open_store
 from skill.store.database import open_database
 from skill.store.days import local_day
 from skill.store.records import Changes, Completion, Person, Streak
-from skill.store.schema import MIGRATIONS, SCHEMA_VERSION, VERSION_TABLE
+from skill.store.schema import MIGRATIONS, SCHEMA_VERSION, VERSION_TABLE, Upgrading
 
 from .helpers import ROOT, run
 from .test_store_contract import sql_store
@@ -261,3 +262,36 @@ def test_an_upgrade_that_fails_leaves_version_2_as_it_was(database_url):
         assert database.query("SELECT user_id FROM completions") == [("ann",)]
     finally:
         database.close()
+
+
+# The version 6 upgrade.
+
+def test_the_upgrade_to_version_6_keeps_each_person_and_remembers_sounds_and_hands_free(
+        database_url):
+    version_2(database_url, {"ann": ("America/New_York", ny_evenings(3))})
+    database = open_database(DatabaseUrl.parse(database_url), serving=False)
+    try:
+        with database.transaction() as tx:  # on to version 5, as those versions left it
+            for step in MIGRATIONS[3]:
+                step(tx, Upgrading(database.kind, NEW_YORK))
+            for statement in (*MIGRATIONS[4], *MIGRATIONS[5]):
+                tx.change(statement)
+            tx.change("UPDATE schema_version SET version = 5")
+    finally:
+        database.close()
+    upgraded = run("db", "upgrade", env={"SKILL_DATABASE_URL": database_url})
+    assert upgraded.returncode == 0, upgraded.stderr
+    assert upgraded.stdout.splitlines()[0].endswith(f"schema version 5 -> {SCHEMA_VERSION}")
+    store = sql_store(database_url)
+    try:
+        kept = store.load("ann")
+        assert (kept.bookmark.routine, kept.pace.speed, kept.streak.length) == (
+            "leg-cramp-massage", 2, 3)
+        assert kept.pace.sounds and not kept.hands_free  # the usual, until said otherwise
+        store.save("ann", Changes(pace=replace(kept.pace, sounds=False), hands_free=True))
+        changed = store.load("ann")
+        assert (changed.pace, changed.hands_free, changed.streak) == (
+            replace(kept.pace, sounds=False), True, kept.streak)
+        assert len(store.completions("ann", 0)) == 3
+    finally:
+        store.close()

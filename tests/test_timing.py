@@ -7,6 +7,7 @@ import pytest
 from skill.content import timing
 from skill.content.routines import Step
 from skill.content.timing import (
+    Count,
     Halfway,
     HoldStart,
     Release,
@@ -45,9 +46,11 @@ def test_an_eight_second_hold_counts_down_the_last_three():
     assert list(timing.hold(8)) == [HoldStart(), Silence(5), SecondsLeft(3), Silence(3), Release()]
 
 
-def test_long_holds_get_halfway_and_a_five_second_countdown():
+def test_long_holds_get_a_cue_every_ten_seconds_halfway_and_a_final_count():
     assert list(timing.hold(30)) == [
-        HoldStart(), Silence(15), Halfway(), Silence(10), SecondsLeft(5), Silence(5), Release()]
+        HoldStart(), Silence(10), SecondsLeft(20), Silence(5), Halfway(), Silence(5),
+        SecondsLeft(10), Silence(7), Count(3), Silence(1), Count(2), Silence(1), Count(1),
+        Silence(1), Release()]
 
 
 def test_rounds_are_counted_and_rests_fall_between_them():

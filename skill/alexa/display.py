@@ -13,6 +13,7 @@ from ..coach.progress import Progress
 from ..coach.replies import Effect, Reply
 from ..screen.render import render, supports
 from ..screen.screens import Screens
+from .inputs import seed
 
 
 def apl_version(handler_input: HandlerInput) -> str | None:
@@ -36,7 +37,7 @@ def show(handler_input: HandlerInput, screens: Screens, reply: Reply,
         builder.set_card(SimpleCard(*card))
     version = apl_version(handler_input)
     # Checked before the view is built: a view may ask for the week's progress.
-    directive = render(screens.view(reply, progress), version) \
+    directive = render(screens.view(reply, progress, seed(handler_input)), version) \
         if version and supports(version) else None
     if directive:
         builder.add_directive(RenderDocumentDirective(

@@ -17,7 +17,8 @@ from ask_sdk_core.utils import is_request_type
 from ask_sdk_model import Response
 
 from ..coach.conversation import Coach
-from ..coach.replies import History, Reply
+from ..coach.progress import Progress
+from ..coach.replies import Effect, History, Reply
 from ..coach.state import StaleState, State, parse_state
 from ..content.catalog import Catalog
 from ..screen.screens import Screens
@@ -26,7 +27,7 @@ from ..voice.speech import Speech
 from . import intents
 from .consent import attach, is_consent_answer, token_attributes
 from .display import show
-from .inputs import STATE, asks_for, request_id, starts_session, state_of
+from .inputs import STATE, asks_for, numbered, request_id, seed, starts_session, state_of
 from .memory import Memory
 from .placing import placed, stamped
 from .reminding import Reminding
@@ -37,9 +38,20 @@ log = logging.getLogger(__name__)
 Event = Callable[[Coach, State], Reply]
 
 
+def once(compute: Callable[[], Progress]) -> Callable[[], Progress]:
+    """`compute`, worked out the first time it is asked for and then remembered."""
+    found: list[Progress] = []
+
+    def progress() -> Progress:
+        if not found:
+            found.append(compute())
+        return found[0]
+    return progress
+
+
 def speak(handler_input: HandlerInput, speech: Speech, reply: Reply) -> Response:
     """The reply spoken; the session kept open (with a reprompt) only when it asks something."""
-    spoken, reprompt = speech.render(reply)
+    spoken, reprompt = speech.render(reply, seed(handler_input))
     builder = handler_input.response_builder.speak(spoken)
     in_session = handler_input.request_envelope.session is not None
     if reprompt is None:
@@ -75,7 +87,8 @@ class StateInterceptor(AbstractRequestInterceptor):
                             request_id(handler_input), error)
             state = placed(handler_input, self.speech, state)
         if starts_session(handler_input) and converses(handler_input):
-            state = dataclasses.replace(state, pace=self.memory.person(handler_input).pace)
+            person = self.memory.person(handler_input)
+            state = dataclasses.replace(state, pace=person.pace, hands_free=person.hands_free)
         handler_input.attributes_manager.request_attributes[STATE] = state
 
 
@@ -114,11 +127,14 @@ class CoachHandler(AbstractRequestHandler):
         if starts_session(handler_input) and not self.memory.person(handler_input).known:
             reply = self.coach.greet(reply)
         reply = self.coaching.reminders.after(handler_input, reply)
+        reply = numbered(handler_input, reply)  # its wordings, before timing what they say
         reply = stamped(handler_input, self.coaching.speech, reply)
+        progress = once(lambda: self.memory.progress(handler_input, reply))
+        if reply.effects & {Effect.FINISHED, Effect.FINISHING}:
+            reply = self.coach.celebrate(reply, progress())
         # Shown before saving: a week's progress on the screen may ask for the device's time
         # zone, and the save then keeps the answer.
-        show(handler_input, self.coaching.screens, reply,
-             lambda: self.memory.progress(handler_input, reply))
+        show(handler_input, self.coaching.screens, reply, progress)
         attach(handler_input, reply)
         self.memory.save(handler_input, state, reply)
         return speak(handler_input, self.coaching.speech, reply)
@@ -207,6 +223,27 @@ class ProgressHandler(CoachHandler):
         return self.coach.progress(state, self.memory.progress(handler_input))
 
 
+class StreakHandler(CoachHandler):
+    """ "What's my streak?" """
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return asks_for(handler_input, intents.STREAK)
+
+    def reply(self, handler_input: HandlerInput, state: State) -> Reply:
+        return self.coach.streak(state, self.memory.progress(handler_input))
+
+
+class TodayHandler(CoachHandler):
+    """ "What should I do today?" """
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return asks_for(handler_input, intents.TODAY)
+
+    def reply(self, handler_input: HandlerInput, state: State) -> Reply:
+        history = History() if state.place else self.memory.history(handler_input)
+        return self.coach.today(state, history, self.memory.progress(handler_input))
+
+
 class UnknownIntentHandler(CoachHandler):
     """An intent this version does not know (a newer model, say) is heard as a fallback."""
 
@@ -288,7 +325,8 @@ class ApologyHandler(AbstractExceptionHandler):
 
     def handle(self, handler_input: HandlerInput, exception: Exception) -> Response:
         log.error("request %s failed", request_id(handler_input), exc_info=exception)
-        return speak(handler_input, self.speech, self.coach.apologise(state_of(handler_input)))
+        reply = numbered(handler_input, self.coach.apologise(state_of(handler_input)))
+        return speak(handler_input, self.speech, reply)
 
 
 # Intents answered by a single Coach event; anything needing the request has its own class.
@@ -319,6 +357,12 @@ EVENTS: dict[str, Event] = {
     intents.SHORTER: Coach.shorter,
     intents.SETTINGS: Coach.settings,
     intents.RESET_SETTINGS: Coach.reset_pace,
+    intents.WHICH_SIDE: Coach.which_side,
+    intents.HOW_MANY_MORE: Coach.how_many_more,
+    intents.SOUNDS_OFF: lambda coach, state: coach.sounds(state, on=False),
+    intents.SOUNDS_ON: lambda coach, state: coach.sounds(state, on=True),
+    intents.HANDS_FREE: lambda coach, state: coach.hands_free(state, on=True),
+    intents.WAIT_FOR_ME: lambda coach, state: coach.hands_free(state, on=False),
 }
 
 SLOTTED_HANDLERS = {
@@ -327,6 +371,8 @@ SLOTTED_HANDLERS = {
     intents.GO_TO_STEP: GoToStepHandler,
     intents.RESUME: ResumeHandler,
     intents.PROGRESS: ProgressHandler,
+    intents.STREAK: StreakHandler,
+    intents.TODAY: TodayHandler,
     intents.CONCERN: ConcernHandler,
 }
 HANDLED_INTENTS = frozenset({*EVENTS, *SLOTTED_HANDLERS, *intents.REMINDER_INTENTS})

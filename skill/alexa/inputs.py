@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from ask_sdk_core.handler_input import HandlerInput
 
+from ..coach.replies import Reply
 from ..coach.state import State
 from ..untrusted import token
+from ..voice.variety import next_turn
 from . import intents
 
 STATE = "state"
+# A session's id, as the seed of its wordings, is read this far (Alexa's are ~100 characters).
+MAX_SEED = 200
 
 
 def request_id(handler_input: HandlerInput) -> str:
@@ -32,3 +38,21 @@ def asks_for(handler_input: HandlerInput, intent: str) -> bool:
     predicate checks, without building a closure for each handler each request)."""
     request = handler_input.request_envelope.request
     return request.object_type == intents.INTENT_REQUEST and request.intent.name == intent
+
+
+def seed(handler_input: HandlerInput) -> str:
+    """What picks the wordings of this session's responses: its id, or outside a session the
+    request's (voice/variety.py)."""
+    envelope = handler_input.request_envelope
+    session_id = envelope.session.session_id if envelope.session is not None else None
+    chosen = session_id if isinstance(session_id, str) else envelope.request.request_id
+    return chosen[:MAX_SEED] if isinstance(chosen, str) else ""
+
+
+def numbered(handler_input: HandlerInput, reply: Reply) -> Reply:
+    """`reply` as the session's next response: one turn on from the request's, except that
+    "repeat" keeps the turn, so it is said again word for word."""
+    turn = state_of(handler_input).turn
+    if not asks_for(handler_input, intents.REPEAT):
+        turn = next_turn(turn)
+    return dataclasses.replace(reply, state=dataclasses.replace(reply.state, turn=turn))

@@ -66,6 +66,14 @@ def _step(place: Place | None) -> tuple[str, int, int] | None:
     return (place.routine.id, place.step, place.from_hold) if place else None
 
 
+def _spoken(place: Place, to: int) -> Place:
+    """`place` as it was spoken: with the hands-free run it began, if the stored end of the run
+    is still where a turn of the routine ends (the content may have changed since)."""
+    if to > place.step and to in place.routine.turn_ends(place.step):
+        return Place(place.routine, place.step, from_hold=place.from_hold, to=to)
+    return place
+
+
 class Memory:
     def __init__(self, catalog: Catalog, store: Store, clock: Clock, resume_window: timedelta,
                  default_zone: tzinfo):
@@ -113,7 +121,8 @@ class Memory:
                 week += (completion,)  # not stored by an earlier try of the request
         finished = [(each.routine, datetime.fromtimestamp(each.finished, UTC)) for each in week]
         today = local_day(now.timestamp(), zone)
-        return summarize(finished, self.catalog, zone, now, streak=streak.on(today))
+        return summarize(finished, self.catalog, zone, now, streak=streak.on(today),
+                         best=streak.best)
 
     def zone(self, handler_input: HandlerInput) -> tzinfo:
         """The person's time zone, for what needs their local time besides the week's
@@ -180,7 +189,8 @@ class Memory:
                        finished_on=day,
                        pace=reply.state.pace if Effect.PACE in effects else None,
                        reminder=cache.get(REMINDER),
-                       offered=now if Effect.REMINDER_OFFERED in effects else None)
+                       offered=now if Effect.REMINDER_OFFERED in effects else None,
+                       hands_free=reply.state.hands_free if Effect.PACE in effects else None)
 
     def _bookmark(self, handler_input: HandlerInput, before: State, reply: Reply, moved: bool,
                   finishing: bool) -> Bookmark | str | None:
@@ -193,7 +203,8 @@ class Memory:
             return Changes.CLEAR
         if moved:
             return Bookmark(place.routine.id, place.step, now, place.from_hold,
-                            said.heard_out if said else None, said.finishing if said else "")
+                            said.heard_out if said else None, said.finishing if said else "",
+                            place.to)
         if finishing:
             return Changes.CLEAR
         if before.cut:
@@ -303,6 +314,7 @@ class Memory:
             return None
         place = Place(routine, bookmark.step, from_hold=bookmark.hold)
         if bookmark.heard_out is not None and bookmark.heard_out <= request_second(handler_input):
+            place = _spoken(place, bookmark.to)
             if place.last:
                 if bookmark.finishing:
                     cache[HEARD_OUT] = (routine.id, bookmark.finishing, bookmark.heard_out)

@@ -17,6 +17,8 @@ from .reminders import REMINDER_QUESTIONS, ReminderConversation
 from .replies import Effect, History, Line, Reply, about
 from .state import MAX_MISSES, PartCount, Place, Question, State, Suggestion
 
+# Streaks mentioned when a finished routine brings them to this many days.
+MILESTONES = frozenset({3, 7, 14, 30})
 # Questions a side question can interrupt and then ask again as they were.
 KEPT_QUESTIONS = (Question.NEXT, Question.CONTINUE, Question.ANOTHER, Question.RESUME,
                   Question.STEP, Question.SUGGEST, Question.EASE)
@@ -126,6 +128,25 @@ class Coach(ReminderConversation):
         return Reply((Line("intro", routine),), pending,
                      state.then(state.place, pending, state.offer, state.suggestion))
 
+    def which_side(self, state: State) -> Reply:
+        """ "Which leg?": the side of the hold in progress, if the person spoke during one."""
+        return self._mid_step(state, "which_side")
+
+    def how_many_more(self, state: State) -> Reply:
+        """ "How many more?": rounds left in the step in progress, then steps left."""
+        return self._mid_step(state, "how_many_more")
+
+    def _mid_step(self, state: State, key: str) -> Reply:
+        """An answer about the hold the request was placed in (the place's from_hold, when it
+        cut the speech short), or about the place heard out."""
+        if not state.place:
+            return self._no_routine(state)
+        hold = state.place.from_hold if state.cut else None
+        if self._finished(state) and hold is None:
+            return self._answer(state, about("finished", state.place))
+        place = state.place
+        return self._answer(state, Line(key, place.routine, place, hold=hold))
+
     def hurts(self, state: State) -> Reply:
         """Stop, give the safety advice, and offer cramp relief unless that is what hurt;
         pressing a point mid-massage (which may hurt), ease off and choose: skip it, or stop."""
@@ -178,7 +199,7 @@ class Coach(ReminderConversation):
         if place.part > 0:
             return self._speak(state, Place(place.routine, place.step, place.part - 1))
         if place.step > 0:
-            step = max(0, place.step - place.routine.per_turn)
+            step = place.routine.turn_before(place.step)
             return self._speak(state, Place(place.routine, step))
         return self._speak(state, place, Line("first_step"), arrived=False)
 
@@ -255,7 +276,23 @@ class Coach(ReminderConversation):
         return self._change_pace(state, state.pace.changed(hold=-1), "hold_shorter", "shortest")
 
     def reset_pace(self, state: State) -> Reply:
-        return self._change_pace(state, Pace(), "pace_reset", "pace_reset")
+        return self._change_pace(state, Pace(), "pace_reset", "pace_reset", hands_free=False)
+
+    def sounds(self, state: State, on: bool) -> Reply:
+        """A sound at the end of long holds, or none, from now on."""
+        key = "sounds_on" if on else "sounds_off"
+        return self._change_pace(state, dataclasses.replace(state.pace, sounds=on), key, key)
+
+    def hands_free(self, state: State, on: bool = True) -> Reply:
+        """Steps one after another without asking between them (or asking again), from now on;
+        between steps, carrying on at once."""
+        reply = self._change_pace(state, state.pace, "hands_free_on" if on else "hands_free_off",
+                                  "hands_free_on" if on else "hands_free_off", hands_free=on)
+        if on and state.place and state.asked in (Question.NEXT, Question.CONTINUE):
+            going = self.next(reply.state)
+            return dataclasses.replace(going, lines=(*reply.lines, *going.lines),
+                                       effects=going.effects | reply.effects)
+        return reply
 
     def settings(self, state: State) -> Reply:
         return self._answer(state, Line("settings"))
@@ -264,6 +301,37 @@ class Coach(ReminderConversation):
 
     def progress(self, state: State, progress: Progress) -> Reply:
         return self._answer(state, Line("progress", progress=progress))
+
+    def streak(self, state: State, progress: Progress) -> Reply:
+        """Days in a row now, and the best there has been."""
+        return self._answer(state, Line("streak", progress=progress))
+
+    def celebrate(self, reply: Reply, progress: Progress) -> Reply:
+        """`reply`, which may finish a routine, with the streak if today's first finished
+        routine brings it to a milestone."""
+        if not reply.effects & {Effect.FINISHED, Effect.FINISHING} or progress.today != 1 \
+                or progress.streak not in MILESTONES:
+            return reply
+        return dataclasses.replace(reply, lines=(
+            *reply.lines, Line("streak_milestone", progress=progress)))
+
+    def today(self, state: State, history: History, progress: Progress) -> Reply:
+        """A routine for today: the one left unfinished, else one not done in the last seven
+        days (stretches first, as the menu orders them), else the one done longest ago."""
+        if state.place and not self._finished(state):
+            return self._keep_place(state, about("today_unfinished", state.place))
+        if history.saved:
+            return Reply((about("today_saved", history.saved),), Question.RESUME,
+                         state.then(asked=Question.RESUME, offer=history.saved))
+        ordered = sorted(self.catalog, key=lambda routine: list(Kind).index(routine.kind))
+        fresh = [routine for routine in ordered if routine not in progress.recent]
+        if not ordered:
+            return self._menu(state)
+        routine, key = (fresh[0], "today_fresh") if fresh else (progress.recent[-1],
+                                                                 "today_longest_ago")
+        return Reply((Line(key, routine),), Question.SUGGEST,
+                     state.then(state.place, Question.SUGGEST,
+                                suggestion=Suggestion(None, (routine,))))
 
     def forget(self, state: State) -> Reply:
         """Ask before deleting everything remembered about the person."""
@@ -346,7 +414,9 @@ class Coach(ReminderConversation):
     def _speak(self, state: State, place: Place, *lead: Line, arrived: bool = True) -> Reply:
         """Speak `place`; at the routine's end, close it, offer another and, if the person
         `arrived` here (rather than hearing it again), count it as finished: at once, or once
-        its holds are heard out."""
+        its holds are heard out. Hands-free, the turns after it follow in the same response."""
+        if state.hands_free:
+            place = self._run(place)
         lines = (*lead, about("step", place))
         ask = self._question_at(place)
         effects = frozenset({Effect.ARRIVED}) if arrived else frozenset()
@@ -354,7 +424,10 @@ class Coach(ReminderConversation):
             return Reply(lines, ask, state.then(place, ask), effects)
         if arrived:
             effects |= {Effect.FINISHING if timed(place) else Effect.FINISHED}
-        return Reply((*lines, about("close", place)), ask, state.then(place, ask), effects)
+        # Praise for what was done: holds (again, if repeated), not tips listened to.
+        praise = (Line("praise"),) if place.routine.timed_steps else ()
+        return Reply((*lines, about("close", place), *praise), ask, state.then(place, ask),
+                     effects)
 
     def _finished(self, state: State) -> bool:
         """Whether the routine at the state's place has been spoken to its end (and its last
@@ -362,6 +435,22 @@ class Coach(ReminderConversation):
         place = state.place
         return place is not None and self._question_at(place) is Question.ANOTHER and (
             state.done or not timed(place))
+
+    def _run(self, place: Place) -> Place:
+        """`place` and the turns after it, as many as one response holds: a run grows while
+        its speech is still one part (the voice's parts keep within Alexa's limits for one
+        response), so it ends where a turn ends, and the next response asks once to go on.
+        A turn too long for one response, or relief said the quick way, is spoken alone."""
+        place = dataclasses.replace(place, to=0)
+        if place.quick or place.part or self.part_count(place) > 1:
+            return place
+        run = place
+        while not run.last:
+            longer = dataclasses.replace(place, to=place.routine.turn(run.steps.stop).stop)
+            if self.part_count(longer) > 1:
+                break
+            run = longer
+        return run
 
     def _after(self, place: Place) -> Place | None:
         """The place that follows `place`: its next part, or the next step; None at the end."""
@@ -385,11 +474,15 @@ class Coach(ReminderConversation):
         return Reply((line,), Question.SUGGEST,
                      state.then(state.place, Question.SUGGEST, suggestion=suggestion))
 
-    def _change_pace(self, state: State, pace: Pace, changed: str, unchanged: str) -> Reply:
-        """The new pace, said and kept from now on (and remembered), the place kept."""
-        if pace == state.pace:
+    def _change_pace(self, state: State, pace: Pace, changed: str, unchanged: str,
+                     hands_free: bool | None = None) -> Reply:
+        """The new pace (and hands-free, if given), said and kept from now on (and
+        remembered), the place kept."""
+        hands_free = state.hands_free if hands_free is None else hands_free
+        if pace == state.pace and hands_free == state.hands_free:
             return self._keep_place(state, Line(f"pace_limit.{unchanged}"))
-        reply = self._keep_place(dataclasses.replace(state, pace=pace), Line(changed))
+        reply = self._keep_place(dataclasses.replace(state, pace=pace, hands_free=hands_free),
+                                 Line(changed))
         return dataclasses.replace(reply, effects=frozenset({Effect.PACE}))
 
     def _menu(self, state: State, *lead: Line, tail: tuple[Line, ...] = (),

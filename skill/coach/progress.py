@@ -19,12 +19,15 @@ class Progress:
     days: int  # how many of those days had at least one
     routines: tuple[tuple[Routine, int], ...]  # which, and how often, most often first
     streak: int  # days in a row with at least one, up to today (or yesterday)
+    best: int = 0  # the longest run of such days there has been
+    today: int = 0  # routines finished today
+    recent: tuple[Routine, ...] = ()  # those finished in the seven days, latest first
 
 
 def summarize(finished: Iterable[tuple[str, datetime]], catalog: Catalog, zone: tzinfo,
-              now: datetime, *, streak: int) -> Progress:
+              now: datetime, *, streak: int, best: int = 0) -> Progress:
     """The week that `finished` (routine id, when: the last seven local days' at least) shows,
-    in the person's local days, with the `streak` kept as they finished routines."""
+    in the person's local days, with the `streak` and `best` kept as they finished routines."""
     today = now.astimezone(zone).date()
     week_start = today - timedelta(days=WEEK_DAYS - 1)
     week: Counter[str] = Counter()
@@ -41,5 +44,11 @@ def summarize(finished: Iterable[tuple[str, datetime]], catalog: Catalog, zone: 
     return Progress(
         finished=sum(week.values()), days=len(week_days),
         routines=tuple((catalog.get(routine_id), count) for routine_id, count in ranked),
-        streak=streak,
+        streak=streak, best=max(streak, best), today=sum(
+            1 for routine_id, moment in finished if catalog.get(routine_id) is not None
+            and moment.astimezone(zone).date() == today),
+        recent=tuple(catalog.get(routine_id) for routine_id in dict.fromkeys(
+            routine_id for routine_id, moment in sorted(finished, key=lambda f: f[1],
+                                                        reverse=True)
+            if routine_id in week)),
     )

@@ -50,6 +50,8 @@ class Line:
     routines: tuple[Routine, ...] = ()  # more routines to mention, as for a concern
     time: Bedtime | None = None  # a reminder's time of day
     action: str = ""  # what was done to a reminder, or failed to be: set, check, cancel
+    hold: int | None = None  # the hold in progress in the place's step (every side of every
+    # round counted from 0), if the person is mid-step; None once its holds are heard out
 
 
 def about(key: str, place: Place) -> Line:

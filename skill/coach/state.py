@@ -17,13 +17,17 @@ from ..content.routines import Concern, Routine
 from ..content.timing import HOLD_LENGTHS, PACE_FACTORS, Pace, hold_count
 from .bedtime import Bedtime
 
+# Responses counted in a session before the count starts again from 0.
+TURNS = 10_000
+
 VERSION = 2
 # The keys a session may carry and the JSON type of each; anything else is dropped unread.
 ATTRIBUTE_TYPES: dict[str, type] = {
     "v": int, "asked": str, "routine": str, "step": int, "part": int,
     "offer": str, "offer_step": int, "concern": str, "choice": int, "pace": int, "hold": int,
     "misses": int, "from_hold": int, "offer_hold": int, "said": int, "finishing": str,
-    "done": bool, "quick": bool, "at": str,
+    "done": bool, "quick": bool, "at": str, "turn": int, "pick": str, "quiet": int, "to": int,
+    "free": int,
 }
 MAX_ATTRIBUTE_TEXT = 100
 # Numbers are small indexes, but for a moment in seconds since the epoch (year 2318 or before).
@@ -57,8 +61,9 @@ class Question(enum.StrEnum):
 class Place:
     """A position in a routine: the first step of a response, and a part of it.
 
-    A response speaks `routine.per_turn` steps from `step` (0-based); `part` is a slice of a
-    response too long for Alexa's limit, and never outlives the session.
+    A response speaks a turn of the routine's steps from `step` (0-based), or in hands-free
+    mode a run of turns up to `to`; `part` is a slice of a response too long for Alexa's
+    limit, and never outlives the session.
     """
 
     routine: Routine
@@ -69,6 +74,9 @@ class Place:
     from_hold: int = 0
     # Said the short way, with no time to get ready: relief for someone with a cramp, at once.
     quick: bool = False
+    # Hands-free: the steps before this index are spoken in one response, turn after turn
+    # (0: the one turn at `step`).
+    to: int = 0
 
     @property
     def number(self) -> int:
@@ -78,7 +86,7 @@ class Place:
     @property
     def steps(self) -> range:
         """The indexes of the steps spoken here."""
-        return range(self.step, min(self.step + self.routine.per_turn, len(self.routine.steps)))
+        return range(self.step, self.to) if self.to else self.routine.turn(self.step)
 
     @property
     def last(self) -> bool:
@@ -88,9 +96,10 @@ class Place:
 
 @dataclass(frozen=True)
 class Suggestion:
-    """Routines offered for a concern, best first, and which of them is on offer now."""
+    """Routines offered for a concern, best first, and which of them is on offer now; or with
+    no concern, the one routine suggested for today."""
 
-    concern: Concern
+    concern: Concern | None
     routines: tuple[Routine, ...]
     choice: int = 0
 
@@ -140,13 +149,19 @@ class State:
     # A reminder time waiting for Alexa's permission: it travels in the consent request's
     # token, and comes back with the answer in a new session.
     bedtime: Bedtime | None = None
+    # Responses so far in the session: the voice picks its wordings by it; the Coach never
+    # reads it (the Alexa layer counts it).
+    turn: int = 0
+    # Steps run one after another without asking between them: kept for the whole session,
+    # and across sessions.
+    hands_free: bool = False
 
     def then(self, place: Place | None = None, asked: Question | None = None,
              offer: Place | None = None, suggestion: Suggestion | None = None) -> State:
-        """The state that follows: these, with the person's pace kept (and, if the place is
-        kept, whether it was heard out)."""
+        """The state that follows: these, with how the person likes to be coached kept (and, if
+        the place is kept, whether it was heard out)."""
         return State(place, asked, offer, suggestion, self.pace,
-                     done=self.done and place == self.place)
+                     done=self.done and place == self.place, hands_free=self.hands_free)
 
     def to_attributes(self) -> dict[str, Any]:
         attributes: dict[str, Any] = {"v": VERSION}
@@ -159,6 +174,8 @@ class State:
                 attributes["from_hold"] = self.place.from_hold
             if self.place.quick:
                 attributes["quick"] = True
+            if self.place.to:
+                attributes["to"] = self.place.to
             if self.done:
                 attributes["done"] = True
             if self.said:
@@ -169,14 +186,22 @@ class State:
             attributes.update(offer=self.offer.routine.id, offer_step=self.offer.step)
             if self.offer.from_hold:
                 attributes["offer_hold"] = self.offer.from_hold
-        if self.suggestion:
+        if self.suggestion and self.suggestion.concern:
             attributes.update(concern=self.suggestion.concern.id, choice=self.suggestion.choice)
+        elif self.suggestion:
+            attributes["pick"] = self.suggestion.routine.id
         if self.pace != Pace():
             attributes.update(pace=self.pace.speed, hold=self.pace.hold)
         if self.misses:
             attributes["misses"] = self.misses
         if self.bedtime:
             attributes["at"] = str(self.bedtime)
+        if not self.pace.sounds:
+            attributes["quiet"] = 1
+        if self.hands_free:
+            attributes["free"] = 1
+        if self.turn:
+            attributes["turn"] = self.turn
         return attributes
 
 
@@ -224,6 +249,8 @@ def parse_state(attributes: Any, catalog: Catalog, part_count: PartCount) -> Sta
     if place is not None:
         quick = attributes.get("quick") is True and bool(place.routine.steps[place.step].quick)
         place = dataclasses.replace(place, quick=quick)
+        if "to" in attributes:
+            place = _run(place, attributes["to"], part_count)
         place = dataclasses.replace(place, part=_index(attributes.get("part"),
                                                        part_count(place), "part"))
     offer = _place(attributes, "offer", "offer_step", "offer_hold", catalog)
@@ -232,7 +259,9 @@ def parse_state(attributes: Any, catalog: Catalog, part_count: PartCount) -> Sta
         if place and "said" in attributes else None
     state = State(place, question, offer, _suggestion(attributes, catalog), _pace(attributes),
                   misses, said, bool(place and attributes.get("done")),
-                  bedtime=_bedtime(attributes))
+                  bedtime=_bedtime(attributes),
+                  turn=_index(attributes.get("turn", 0), TURNS, "turn"),
+                  hands_free=_index(attributes.get("free", 0), 2, "free") == 1)
     subjects = ASKED_ABOUT.get(question, ())
     if subjects and all(getattr(state, subject) is None for subject in subjects):
         raise StaleState(f"question {asked!r} without its {' or '.join(subjects)}")
@@ -249,6 +278,11 @@ ASKED_ABOUT = {Question.STEP: ("place",), Question.NEXT: ("place",), Question.EA
 
 def _suggestion(attributes: dict, catalog: Catalog) -> Suggestion | None:
     concern_id = attributes.get("concern")
+    if concern_id is None and "pick" in attributes:
+        picked = catalog.get(attributes["pick"])
+        if picked is None:
+            raise StaleState(f"unknown routine {attributes['pick']!r}")
+        return Suggestion(None, (picked,))
     if concern_id is None:
         return None
     concern = catalog.concern(concern_id)
@@ -269,10 +303,11 @@ def _bedtime(attributes: dict) -> Bedtime | None:
 
 
 def _pace(attributes: dict) -> Pace:
+    sounds = _index(attributes.get("quiet", 0), 2, "quiet") == 0
     if "pace" not in attributes and "hold" not in attributes:
-        return Pace()
+        return Pace(sounds=sounds)
     return Pace(_index(attributes.get("pace"), len(PACE_FACTORS), "pace"),
-                _index(attributes.get("hold"), HOLD_LENGTHS, "hold"))
+                _index(attributes.get("hold"), HOLD_LENGTHS, "hold"), sounds)
 
 
 def _place(attributes: dict, routine_key: str, step_key: str, hold_key: str,
@@ -287,6 +322,16 @@ def _place(attributes: dict, routine_key: str, step_key: str, hold_key: str,
     holds = hold_count(routine.steps[step])
     return Place(routine, step, from_hold=_index(attributes.get(hold_key, 0), max(1, holds),
                                                  hold_key))
+
+
+def _run(place: Place, to: int, part_count: PartCount) -> Place:
+    """`place` as a hands-free run up to step `to`: only where turns end, and only a run that
+    fits in one response (as the Coach makes them)."""
+    run = dataclasses.replace(place, to=to)
+    if to not in place.routine.turn_ends(place.step) or to <= place.steps.stop or place.quick \
+            or part_count(run) != 1:
+        raise StaleState(f"to {to!r} is not the end of a run from step {place.step}")
+    return run
 
 
 def _index(value: Any, size: int, what: str) -> int:

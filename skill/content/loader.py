@@ -12,6 +12,7 @@ from typing import Any
 from .catalog import Catalog, normalize, spoken_names
 from .fields import CONCERN, DEFAULT_PER_TURN, DEFAULT_TRANSITIONS, ID_PATTERN, ROUTINE, shown
 from .routines import Concern, Kind, Routine, Step
+from .turns import turn_starts
 from .yamlfile import YamlFileError, read_yaml
 
 # Beside the routines, the one file that is not a routine: what people say is bothering them.
@@ -234,7 +235,8 @@ class _RoutineReader(_FileReader):
                                     for index, step in enumerate(values["steps"]))
         if self.problems:
             return None
-        return Routine(**values)
+        routine = Routine(**values)
+        return dataclasses.replace(routine, turns=turn_starts(routine))
 
     def _timed_in_full(self, step: Step | None, kind: Kind, field: str) -> Step | None:
         """`step` with the kind's time to move wherever it gives none, its range checked."""

@@ -41,7 +41,9 @@ class Step:
 
 @dataclass(frozen=True)
 class Routine:
-    """A named routine; its steps are spoken `per_turn` at a time (one response's worth)."""
+    """A named routine; its steps are spoken in turns (one response's worth each) of at most
+    `per_turn` steps, starting at the indexes `turns` gives (turns.py; every `per_turn`th step
+    if it gives none)."""
 
     id: str
     name: str
@@ -54,10 +56,28 @@ class Routine:
     sources: tuple[str, ...] = ()
     for_cramps: bool = False
     helps_with: tuple[str, ...] = ()
+    turns: tuple[int, ...] = ()
 
     @property
     def timed_steps(self) -> tuple[Step, ...]:
         return tuple(step for step in self.steps if step.timed)
+
+    def turn(self, step: int) -> range:
+        """The steps spoken in the turn starting at index `step`: up to the next turn's start."""
+        if not self.turns:
+            return range(step, min(step + self.per_turn, len(self.steps)))
+        stop = next((start for start in self.turns if start > step), len(self.steps))
+        return range(step, stop)
+
+    def turn_ends(self, step: int) -> frozenset[int]:
+        """Where the turns from the one at index `step` on end: where a run of them may stop."""
+        return frozenset(self.turn(start).stop for start in range(step, len(self.steps)))
+
+    def turn_before(self, step: int) -> int:
+        """Where the turn before the one at index `step` starts."""
+        if not self.turns:
+            return max(0, step - self.per_turn)
+        return max((start for start in self.turns if start < step), default=0)
 
 
 @dataclass(frozen=True)

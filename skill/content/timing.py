@@ -11,13 +11,20 @@ from dataclasses import dataclass
 
 from .routines import Routine, Step
 
-# Alexa plays at most ten seconds for one SSML <break>.
+# Alexa plays at most ten seconds for one SSML <break>: "the maximum duration is 10 seconds"
+# (Speech Synthesis Markup Language reference, break: developer.amazon.com/docs/custom-skills/
+# speech-synthesis-markup-language-ssml-reference.html#break).
 MAX_BREAK_SECONDS = 10
-# A countdown cue comes this many seconds before the end of a hold: short holds get 3,
-# holds of LONG_HOLD seconds or more get 5 and a "halfway" cue as well.
+# How long a silence may go unexplained: a hold longer than this never leaves one, its cues
+# coming at least this often.
+CUE_EVERY = 10
+# A short hold says how much is left this many seconds before its end ("3 more seconds.").
 SHORT_COUNTDOWN = 3
-LONG_COUNTDOWN = 5
-LONG_HOLD = 20
+# Holds of LONG_HOLD seconds or more would leave more than CUE_EVERY seconds silent before a
+# short countdown: they get "N more seconds." at every whole ten left, "Halfway." and a final
+# count of the last FINAL_COUNT seconds ("Three. Two. One. And release."), a second each.
+LONG_HOLD = SHORT_COUNTDOWN + CUE_EVERY
+FINAL_COUNT = 3
 # "Give me a minute": the quiet kept before asking whether the person is ready.
 WAIT_SECONDS = 60
 # Alexa speaks about 150 words a minute; a cue ("Round 2 of 3.", "And release.") about a second.
@@ -39,7 +46,16 @@ class SecondsLeft:
 
 @dataclass(frozen=True)
 class Halfway:
-    pass
+    """Half the hold is done; `seconds` left said with it, when a ten falls at the half."""
+
+    seconds: int | None = None
+
+
+@dataclass(frozen=True)
+class Count:
+    """One of the last seconds of a long hold, counted down aloud: 3, 2, 1."""
+
+    number: int
 
 
 @dataclass(frozen=True)
@@ -80,18 +96,20 @@ class SwitchSides:
     pass
 
 
-Event = (Silence | SecondsLeft | Halfway | HoldStart | Release | RoundStart | SideStart
+Event = (Silence | SecondsLeft | Halfway | Count | HoldStart | Release | RoundStart | SideStart
          | RestStart | GetReady | SwitchSides)
 
 
 @dataclass(frozen=True)
 class Pace:
     """How a person likes to be coached: how long to move between holds (an index into
-    PACE_FACTORS), and where an article gives a range, how long to hold (an index into the
-    range's HOLD_LENGTHS). Neither ever changes an article's fixed hold."""
+    PACE_FACTORS), where an article gives a range how long to hold (an index into the
+    range's HOLD_LENGTHS), and whether a sound marks the end of a long hold. None ever changes
+    an article's fixed hold."""
 
     speed: int = 1
     hold: int = 0
+    sounds: bool = True
 
     @property
     def factor(self) -> float:
@@ -111,7 +129,7 @@ class Pace:
     def changed(self, speed: int = 0, hold: int = 0) -> Pace:
         """This pace moved `speed` and `hold` notches, staying within the bounds."""
         return Pace(min(max(self.speed + speed, 0), len(PACE_FACTORS) - 1),
-                    min(max(self.hold + hold, 0), HOLD_LENGTHS - 1))
+                    min(max(self.hold + hold, 0), HOLD_LENGTHS - 1), self.sounds)
 
 
 # Quicker, normal, slower, slowest: what "faster" and "slower" move between. Rests and moves
@@ -121,7 +139,7 @@ PACE_FACTORS = (0.5, 1.0, 1.5, 2.0)
 HOLD_LENGTHS = 3
 # The slowest pace and the longest holds: the most silence a step can ask for, which is what
 # decides where a long step is split across responses (so every pace splits it alike).
-SLOWEST = Pace(len(PACE_FACTORS) - 1, HOLD_LENGTHS - 1)
+SLOWEST = Pace(len(PACE_FACTORS) - 1, HOLD_LENGTHS - 1, sounds=True)
 
 
 def break_chunks(seconds: int) -> list[int]:
@@ -132,20 +150,51 @@ def break_chunks(seconds: int) -> list[int]:
 
 def hold(seconds: int) -> Iterator[Event]:
     """One hold: exactly `seconds` of silence, with cues placed inside it."""
-    countdown = LONG_COUNTDOWN if seconds >= LONG_HOLD else SHORT_COUNTDOWN
-    cues: list[tuple[int, Event]] = []
-    if seconds >= LONG_HOLD:
-        cues.append((seconds // 2, Halfway()))
-    if seconds > countdown + 2:
-        cues.append((seconds - countdown, SecondsLeft(countdown)))
     yield HoldStart()
     elapsed = 0
-    for at, cue in cues:
-        yield Silence(at - elapsed)
+    for at, cue in hold_cues(seconds):
+        if at > elapsed:
+            yield Silence(at - elapsed)
         yield cue
         elapsed = at
     yield Silence(seconds - elapsed)
     yield Release()
+
+
+def move(seconds: int) -> Iterator[Event]:
+    """Time to move (get ready, switch sides, rest): `seconds` of silence, cut into equal
+    stretches of at most CUE_EVERY seconds, each after the first begun by how many are left."""
+    stretches = math.ceil(seconds / CUE_EVERY)
+    said = 0
+    for index in range(1, stretches + 1):
+        at = round(seconds * index / stretches)
+        if index > 1:
+            yield SecondsLeft(seconds - said)
+        yield Silence(at - said)
+        said = at
+
+
+def hold_cues(seconds: int) -> list[tuple[int, Event]]:
+    """The cues of a hold of `seconds`, each with the second it is said at: a short hold's
+    "3 more seconds.", or a long hold's every ten left, halfway, and final count."""
+    if seconds < LONG_HOLD:
+        return [(seconds - SHORT_COUNTDOWN, SecondsLeft(SHORT_COUNTDOWN))] \
+            if seconds > SHORT_COUNTDOWN + 2 else []
+    half = seconds // 2
+    cues: list[tuple[int, Event]] = []
+    halfway: tuple[int, Event] | None = (half, Halfway())
+    for left in range(CUE_EVERY, seconds, CUE_EVERY):
+        at = seconds - left
+        if abs(at - half) <= 1:  # one cue says both, at the ten (a second off the half)
+            cues.append((at, Halfway(left)))
+            halfway = None
+        else:
+            cues.append((at, SecondsLeft(left)))
+    if halfway:
+        cues.append(halfway)
+    count_from = seconds - FINAL_COUNT
+    cues += [(count_from + index, Count(FINAL_COUNT - index)) for index in range(FINAL_COUNT)]
+    return sorted(cues, key=lambda cue: cue[0])
 
 
 def step_events(step: Step, pace: Pace = Pace(), from_hold: int = 0,
@@ -159,7 +208,7 @@ def step_events(step: Step, pace: Pace = Pace(), from_hold: int = 0,
     seconds = pace.hold_seconds(step)
     if step.get_ready and get_ready:
         yield GetReady()
-        yield Silence(pace.transition(step.get_ready))
+        yield from move(pace.transition(step.get_ready))
     first_round, first_side = divmod(from_hold, holds_a_round(step))
     for number in range(first_round + 1, step.reps + 1):
         if step.reps > 1:
@@ -168,14 +217,14 @@ def step_events(step: Step, pace: Pace = Pace(), from_hold: int = 0,
         for index in range(start, len(step.sides)):
             if index > start and step.switch:
                 yield SwitchSides()
-                yield Silence(pace.transition(step.switch))
+                yield from move(pace.transition(step.switch))
             yield SideStart(step.sides[index], first=index == 0, round=number)
             yield from hold(seconds)
         if not step.sides:
             yield from hold(seconds)
         if step.rest and number < step.reps:
             yield RestStart()
-            yield Silence(pace.transition(step.rest))
+            yield from move(pace.transition(step.rest))
 
 
 def holds_a_round(step: Step) -> int:

@@ -35,9 +35,10 @@ def countdowns(segments: tuple[Countdown, ...]) -> list[dict[str, Any]]:
     shown_from, result = 0, []
     for segment in sorted(segments, key=lambda segment: segment.start_ms):
         start = max(0, segment.start_ms)
-        end = start + max(0, segment.seconds) * 1000
+        end = max(start, segment.end_ms)  # through the cues said inside it
         result.append({"label": shown(segment.label), "seconds": segment.seconds,
-                       "from": min(shown_from, start), "start": start, "end": end})
+                       "from": min(shown_from, start), "start": start, "end": end,
+                       "hold": segment.hold})
         shown_from = max(shown_from, end)
     return result
 
@@ -57,6 +58,8 @@ def step(view: StepView) -> dict[str, Any]:
         "timed": bool(segments), "countdowns": segments,
         "end": max((segment["end"] for segment in segments), default=0),
         "done": shown(view.done), "buttons": choices(view.buttons),
+        "marks": [{"at": max(0, at), "progress": round(min(1.0, max(0.0, through)), 3)}
+                  for at, through in view.marks],
     }
 
 
@@ -100,9 +103,11 @@ READERS = {
         (_text(group["heading"]), _choices(group["choices"])) for group in d["groups"])),
     "step": lambda d: StepView(
         _text(d["routine"]), _text(d["position"]), tuple(_text(t) for t in d["texts"]),
-        d["progress"], tuple(Countdown(_text(c["label"]), c["start"], c["seconds"])
+        d["progress"], tuple(Countdown(_text(c["label"]), c["start"], c["seconds"], c["hold"],
+                                       c["end"] - c["start"])
                              for c in d["countdowns"]),
-        _choices(d["buttons"]), _text(d["done"])),
+        _choices(d["buttons"]), _text(d["done"]),
+        tuple((mark["at"], mark["progress"]) for mark in d.get("marks", ()))),
     "message": lambda d: MessageView(_text(d["title"]), _text(d["text"]), _choices(d["buttons"])),
     "completion": lambda d: CompletionView("", _text(d["headline"]), _text(d["week"]),
                                            _text(d["streak"]), _choices(d["buttons"])),

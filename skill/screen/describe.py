@@ -22,8 +22,10 @@ def _menu(view: MenuView) -> list[str]:
 
 
 def _step(view: StepView) -> list[str]:
-    lines = [f"{view.routine} · {view.position} · {round(view.progress * 100)}% done",
-             *view.texts]
+    done = f"{round(view.progress * 100)}% done"
+    if view.marks:
+        done += f", {round(view.marks[-1][1] * 100)}% once its holds end"
+    lines = [f"{view.routine} · {view.position} · {done}", *view.texts]
     if view.countdowns:
         lines.append(f"Countdown: {countdowns(view.countdowns)}")
         if view.done:

@@ -16,6 +16,7 @@ from ..alexa import intents
 from ..coach.progress import Progress
 from ..coach.replies import Line, Reply
 from ..coach.state import Place, Question
+from ..content import timing
 from ..content.catalog import Catalog
 from ..content.routines import Kind, Routine
 from ..voice import ssml
@@ -36,8 +37,9 @@ ANSWERS = {
     Question.CONTINUE: (("next", intents.NEXT), ("repeat", intents.REPEAT)),
     Question.EASE: (("skip", intents.NEXT), ("stop", intents.STOP)),
 }
-STEP_BUTTONS = (("previous", intents.PREVIOUS), ("repeat", intents.REPEAT),
-                ("pause", intents.PAUSE), ("next", intents.NEXT))
+PAUSE_BUTTON = ("pause", intents.PAUSE)
+STEP_BUTTONS = (("previous", intents.PREVIOUS), ("repeat", intents.REPEAT), PAUSE_BUTTON,
+                ("next", intents.NEXT))
 # The questions that end a routine: another routine, or (once) a reminder to stretch at bedtime.
 ROUTINE_OVER = (Question.ANOTHER, Question.REMINDER_OFFER)
 # Every intent a button may stand for: the answers and step buttons, and the menu's routines.
@@ -53,17 +55,19 @@ class Screens:
         self._cards = lru_cache(maxsize=CACHED_PLACES)(self._card)
         self._menu_view = self._menu()  # the same for everyone, every time
 
-    def view(self, reply: Reply, progress: Callable[[], Progress] | None = None) -> View:
-        """What a screen shows for `reply`; `progress` is asked only at a routine's end."""
+    def view(self, reply: Reply, progress: Callable[[], Progress] | None = None,
+             seed: str = "") -> View:
+        """What a screen shows for `reply` (worded as the voice words it for the session
+        `seed` names); `progress` is asked only at a routine's end."""
         step = next((line for line in reply.lines if line.key == "step"), None)
         if step is not None:
-            return self._step(reply, step, progress)
+            return self._step(reply, step, progress, seed)
         if any(line.key in MENU_LINES for line in reply.lines):
             return self._menu_view
         if reply.ask in ROUTINE_OVER and reply.state.place:  # the routine is over
             return self._completion(reply.state.place.routine, progress, reply.ask)
         title_key = "welcome_back" if reply.says("welcome_back") else "title"
-        return MessageView(self.phrases(f"screen.titles.{title_key}"), self._words(reply),
+        return MessageView(self.phrases(f"screen.titles.{title_key}"), self._words(reply, seed),
                            self._buttons(ANSWERS.get(reply.ask, ())))
 
     def card(self, reply: Reply) -> tuple[str, str] | None:
@@ -75,20 +79,24 @@ class Screens:
         place = Place(self.catalog.get(routine_id), step)
         return (f"{place.routine.name}: {self._position(place)}", "\n".join(self._texts(place)))
 
-    def _step(self, reply: Reply, line: Line, progress: Callable[[], Progress] | None) -> View:
+    def _step(self, reply: Reply, line: Line, progress: Callable[[], Progress] | None,
+              seed: str) -> View:
         place = line.place
         routine = place.routine
-        countdowns = self._countdowns(reply, line)
+        countdowns = self._countdowns(reply, line, seed)
         final = reply.ask in ROUTINE_OVER
         if final and not countdowns:
             return self._completion(routine, progress, reply.ask)
         done = self._finished(routine, progress) if final else ""
-        buttons = ANSWERS[reply.ask] if final else STEP_BUTTONS
+        buttons = STEP_BUTTONS
+        if final:  # a timed step can still be paused; then the end's own answers
+            buttons = (PAUSE_BUTTON, *ANSWERS[reply.ask]) if countdowns else ANSWERS[reply.ask]
+        through, marks = self._through(place, countdowns)
         return StepView(
             routine=routine.name, position=self._position(place),
-            texts=self._texts(place),
-            progress=self._through(place), countdowns=countdowns,
-            buttons=self._buttons(buttons), done=done or self._release(routine.kind))
+            texts=self._texts(place), progress=through, countdowns=countdowns,
+            buttons=self._buttons(buttons), done=done or self._release(routine.kind),
+            marks=marks)
 
     def _texts(self, place: Place) -> tuple[str, ...]:
         """The instructions of the steps at `place`, each side's own after its step's."""
@@ -97,9 +105,9 @@ class Screens:
             *(self.phrases("screen.side_text", Side=side.capitalize(), say=say)
               for side, say in place.routine.steps[index].side_say)))
 
-    def _countdowns(self, reply: Reply, line: Line) -> tuple[Countdown, ...]:
+    def _countdowns(self, reply: Reply, line: Line, seed: str) -> tuple[Countdown, ...]:
         """The step's countdowns, moved on by what the reply says before the step."""
-        before = self.speech.seconds_before_step(reply)
+        before = self.speech.seconds_before_step(reply, seed)
         return tuple(dataclasses.replace(c, start_ms=c.start_ms + round(before * 1000))
                      for c in self.speech.steps.timeline(line.place, reply.state.pace))
 
@@ -144,12 +152,23 @@ class Screens:
     def _release(self, kind: Kind) -> str:
         return self.phrases(f"release.{kind}").rstrip(".")
 
-    @staticmethod
-    def _through(place: Place) -> float:
-        """How far through the routine the person is once this place is spoken."""
-        return round(place.steps.stop / len(place.routine.steps), 3)
+    def _through(self, place: Place, countdowns: tuple[Countdown, ...]
+                 ) -> tuple[float, tuple[tuple[int, float], ...]]:
+        """How far through the routine the person is as `place` starts, counted in holds done
+        (in steps done, for a routine without holds), and once each of its holds ends."""
+        routine = place.routine
+        total = sum(timing.hold_count(step) for step in routine.steps)
+        if not total:
+            return round(place.step / len(routine.steps), 3), ()
+        done = sum(timing.hold_count(step) for step in routine.steps[:place.step]) \
+            + place.from_hold + sum(
+                1 for part in range(place.part) for countdown in self.speech.steps.timeline(
+                    dataclasses.replace(place, part=part), timing.Pace()) if countdown.hold)
+        ends = [countdown.end_ms for countdown in countdowns if countdown.hold]
+        return round(done / total, 3), tuple(
+            (end, round((done + number) / total, 3)) for number, end in enumerate(ends, 1))
 
-    def _words(self, reply: Reply) -> str:
+    def _words(self, reply: Reply, seed: str) -> str:
         """What the reply says, as text, silences left out: the screen's copy of the voice."""
-        spoken, _ = self.speech.render(reply)
+        spoken, _ = self.speech.render(reply, seed)
         return " ".join(piece for piece in ssml.heard(spoken) if isinstance(piece, str))

@@ -36,10 +36,13 @@ class StepView:
     routine: str  # "Spiral twist"
     position: str  # "Step 2 of 4" or "Tips 4 to 6 of 12"
     texts: tuple[str, ...]  # the instruction text(s) shown
-    progress: float  # 0..1 through the routine
+    progress: float  # 0..1 through the routine: its holds done (its steps, if it has none)
     countdowns: tuple[Countdown, ...]  # empty for an untimed step
     buttons: tuple[Choice, ...]  # Previous, Repeat, Pause, Next
     done: str = ""  # shown once the last countdown ends ("And release."); "" shows nothing
+    # How far through once each of this response's holds ends: (ms from the start of speech,
+    # 0..1), so the bar moves as holds are done.
+    marks: tuple[tuple[int, float], ...] = ()
 
 
 @dataclass(frozen=True)

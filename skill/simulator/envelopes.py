@@ -13,6 +13,7 @@ from typing import Any
 
 from ..alexa import intents
 from ..content.timing import speaking_seconds
+from ..voice.sounds import SOUND_SECONDS
 from ..voice.ssml import heard, to_plain
 
 DEFAULT_APPLICATION_ID = "amzn1.ask.skill.00000000-0000-0000-0000-000000000000"
@@ -234,9 +235,12 @@ class Turn:
 
     @property
     def seconds(self) -> float:
-        """About how long Alexa takes to say it: words estimated, silences exact."""
+        """About how long Alexa takes to say it: words estimated, silences exact, and each
+        sound as long as the skill's timeline counts it."""
+        if not self.ssml:
+            return 0.0
         return sum(piece if isinstance(piece, float) else speaking_seconds(piece)
-                   for piece in heard(self.ssml)) if self.ssml else 0.0
+                   for piece in heard(self.ssml)) + SOUND_SECONDS * self.ssml.count("<audio ")
 
 
 Send = Callable[[dict[str, Any]], tuple[int, dict[str, Any]]]

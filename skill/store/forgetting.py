@@ -30,9 +30,10 @@ PAUSE_LEAST = 0.001
 
 DETACH = ("UPDATE people SET user_id = NULL, first_seen = 0, time_zone = NULL, "
           "zone_checked = NULL, routine = NULL, step = NULL, place_saved = NULL, "
-          "place_hold = NULL, place_heard_out = NULL, place_finishing = NULL, pace = NULL, "
-          "hold_length = NULL, streak = 0, best_streak = 0, last_day = NULL, "
-          "reminder_id = NULL, reminder_offered = NULL WHERE user_id = ?")
+          "place_hold = NULL, place_heard_out = NULL, place_finishing = NULL, place_to = NULL, "
+          "pace = NULL, hold_length = NULL, quiet = NULL, hands_free = NULL, streak = 0, "
+          "best_streak = 0, last_day = NULL, reminder_id = NULL, reminder_offered = NULL "
+          "WHERE user_id = ?")
 FORGOTTEN = "SELECT id FROM people WHERE user_id IS NULL"
 # The oldest `batch_rows` (and any more at the same second), read as one range of the key;
 # the last batch, shorter, takes all that is left.

@@ -28,6 +28,7 @@ class Bookmark:
     hold: int = 0  # every side of every round of the step counted from 0
     heard_out: int | None = None  # seconds since the epoch
     finishing: str = ""
+    to: int = 0  # hands-free: the step after the run of steps just spoken (0: one turn)
 
 
 @dataclass(frozen=True)
@@ -77,6 +78,7 @@ class Person:
     streak: Streak = Streak()
     reminder: str | None = None  # the alertToken of their daily stretch reminder
     reminder_offered: bool = False  # the bedtime reminder was offered (it is, once)
+    hands_free: bool = False  # steps run one after another without asking between them
 
     @property
     def known(self) -> bool:
@@ -103,6 +105,7 @@ class Changes:
     pace: Pace | None = None
     reminder: str | None = None
     offered: int | None = None
+    hands_free: bool | None = None
 
     CLEAR = "clear"
 

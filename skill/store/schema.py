@@ -171,6 +171,14 @@ MIGRATIONS: dict[int, tuple[str | Step, ...]] = {
         "ALTER TABLE people ADD COLUMN reminder_id TEXT",
         "ALTER TABLE people ADD COLUMN reminder_offered BIGINT",
     ),
+    6: (
+        # Whether a sound marks the end of a long hold (NULL or 0: it does), and whether steps
+        # run one after another without asking between them (NULL or 0: they don't); for a
+        # hands-free run of steps just spoken, the step after it (NULL: one turn was spoken).
+        "ALTER TABLE people ADD COLUMN quiet INTEGER",
+        "ALTER TABLE people ADD COLUMN hands_free INTEGER",
+        "ALTER TABLE people ADD COLUMN place_to INTEGER",
+    ),
 }
 SCHEMA_VERSION = max(MIGRATIONS)
 

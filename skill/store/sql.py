@@ -20,9 +20,9 @@ from .records import Bookmark, Changes, Completion, Person, Streak
 from .store import Store
 
 SELECT_PERSON = ("SELECT first_seen, time_zone, zone_checked, routine, step, place_saved, "
-                 "place_hold, place_heard_out, place_finishing, pace, hold_length, streak, "
-                 "best_streak, last_day, reminder_id, reminder_offered FROM people "
-                 "WHERE user_id = ?")
+                 "place_hold, place_heard_out, place_finishing, place_to, pace, hold_length, "
+                 "quiet, hands_free, streak, best_streak, last_day, reminder_id, reminder_offered "
+                 "FROM people WHERE user_id = ?")
 SELECT_COMPLETIONS = ("SELECT routine, finished, request_id FROM completions "
                       "WHERE person = (SELECT id FROM people WHERE user_id = ?) AND finished >= ? "
                       "ORDER BY finished, request_id")
@@ -44,7 +44,7 @@ STREAK_AFTER = {
 FIRST_STREAK = {"streak": 1, "best_streak": 1}
 # The unfinished routine's columns, all cleared together.
 PLACE_COLUMNS = ("routine", "step", "place_saved", "place_hold", "place_heard_out",
-                 "place_finishing")
+                 "place_finishing", "place_to")
 # Alexa's reminder ids (alertToken) are a UUID's length; anything far longer is not one.
 MAX_REMINDER_ID = 200
 
@@ -96,13 +96,16 @@ def _columns(changes: Changes) -> dict[str, Any]:
         bookmark = changes.bookmark
         columns.update(routine=bookmark.routine, step=bookmark.step, place_saved=bookmark.saved,
                        place_hold=bookmark.hold, place_heard_out=bookmark.heard_out,
-                       place_finishing=bookmark.finishing or None)
+                       place_finishing=bookmark.finishing or None, place_to=bookmark.to or None)
     if changes.zone_checked is not None:
         columns["zone_checked"] = changes.zone_checked
         if changes.zone is not None:
             columns["time_zone"] = changes.zone
     if changes.pace is not None:
         columns["pace"], columns["hold_length"] = changes.pace.speed, changes.pace.hold
+        columns["quiet"] = 0 if changes.pace.sounds else 1
+    if changes.hands_free is not None:
+        columns["hands_free"] = 1 if changes.hands_free else 0
     if changes.reminder is not None:
         columns["reminder_id"] = None if changes.reminder == Changes.CLEAR else changes.reminder
     if changes.offered is not None:
@@ -129,11 +132,12 @@ def _upsert(columns: tuple[str, ...], finishing: bool = False) -> str:
 def _person(row: tuple) -> Person:
     """The person a row describes; a field of the wrong type (a hand-edited row, say) is
     dropped rather than trusted."""
-    (first_seen, zone, checked, routine, step, saved, place_hold, heard_out, finishing, speed,
-     hold, length, best, last_day, reminder, offered) = row
+    (first_seen, zone, checked, routine, step, saved, place_hold, heard_out, finishing, to,
+     speed, hold, quiet, hands_free, length, best, last_day, reminder, offered) = row
     bookmark = Bookmark(routine, step, saved, place_hold if _typed(place_hold, int) else 0,
                         heard_out if _typed(heard_out, int) else None,
-                        finishing if _typed(finishing, str) else "") if (
+                        finishing if _typed(finishing, str) else "",
+                        to if _typed(to, int) else 0) if (
         _typed(routine, str) and _typed(step, int) and _typed(saved, int)) else None
     streak = Streak(length, best, last_day) if (
         _typed(length, int) and _typed(best, int) and _typed(last_day, int)
@@ -141,18 +145,19 @@ def _person(row: tuple) -> Person:
     return Person(first_seen=first_seen if _typed(first_seen, int) else 0,
                   time_zone=zone if _typed(zone, str) else None,
                   zone_checked=checked if _typed(checked, int) else None,
-                  bookmark=bookmark, pace=_pace(speed, hold), streak=streak,
+                  bookmark=bookmark, pace=_pace(speed, hold, quiet), streak=streak,
                   reminder=reminder if _typed(reminder, str)
                   and 0 < len(reminder) <= MAX_REMINDER_ID else None,
-                  reminder_offered=_typed(offered, int))
+                  reminder_offered=_typed(offered, int), hands_free=hands_free == 1)
 
 
 def _typed(value: Any, kind: type) -> bool:
     return type(value) is kind
 
 
-def _pace(speed: Any, hold: Any) -> Pace:
+def _pace(speed: Any, hold: Any, quiet: Any) -> Pace:
     """The stored pace, or the usual one where a value is missing or out of range."""
     usual = Pace()
     return Pace(speed if _typed(speed, int) and 0 <= speed < len(PACE_FACTORS) else usual.speed,
-                hold if _typed(hold, int) and 0 <= hold < HOLD_LENGTHS else usual.hold)
+                hold if _typed(hold, int) and 0 <= hold < HOLD_LENGTHS else usual.hold,
+                quiet != 1)

@@ -20,11 +20,29 @@ class Phrases:
     def load(cls, path: Path = PHRASES_FILE) -> Phrases:
         return cls(yaml.safe_load(path.read_text(encoding="utf-8")))
 
-    def __call__(self, key: str, **params: Any) -> str:
+    def __call__(self, key: str, pick: int = 0, **params: Any) -> str:
+        """Phrase `key` with `params` filled in; where it has several wordings, the `pick`th
+        (counted round)."""
+        template = self._find(key)
+        if isinstance(template, list):
+            template = template[pick % len(template)]
+        return template.format(**params)
+
+    def wordings(self, key: str) -> int:
+        """How many wordings phrase `key` has."""
+        template = self._find(key)
+        return len(template) if isinstance(template, list) else 1
+
+    def all_wordings(self, key: str) -> tuple[str, ...]:
+        """Every wording of phrase `key`, unfilled."""
+        template = self._find(key)
+        return tuple(template) if isinstance(template, list) else (template,)
+
+    def _find(self, key: str) -> Any:
         template: Any = self._data
         for part in key.split("."):
             template = template[part]
-        return template.format(**params)
+        return template
 
     def table(self, key: str) -> dict[Any, str]:
         """A mapping of phrases, as written."""

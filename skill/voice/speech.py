@@ -17,13 +17,15 @@ from ..content.routines import Kind, Routine, Step
 from . import ssml
 from .phrases import Phrases, mid_sentence, spoken_list
 from .steps import CACHED_PLACES, StepSpeech
+from .variety import Variety
 
 # How often something happened, in words where English has one.
 TIMES = {1: "once", 2: "twice"}
-# A week's summary names the routines done most; the rest are counted.
-NAMED_ROUTINES = 3
 # Settings are described by the moves of a stretch, the commonest kind.
 DESCRIBED_KIND = Kind.STRETCH
+FIRST_WORDINGS = Variety()
+# The wording of Question.NEXT after a hands-free run (phrases.yaml ask.onward).
+ONWARD = "onward"
 
 
 class Speech:
@@ -35,8 +37,9 @@ class Speech:
         self.steps = StepSpeech(catalog, self.phrases)
         # Stretches first, then massage, then tips: the order someone in pain wants them.
         ordered = sorted(catalog, key=lambda routine: list(Kind).index(routine.kind))
-        self._menus = {"menu": ssml.text(self._menu_short(ordered)),
-                       "menu_full": ssml.text(self._menu_full(ordered))}
+        self._menus = {"menu": tuple(ssml.text(self._menu_short(ordered, pick))
+                                     for pick in range(self.phrases.wordings("menu"))),
+                       "menu_full": (ssml.text(self._menu_full(ordered)),)}
         example = mid_sentence(ordered[0].name) if ordered else ""
         lengths = sorted(timing.routine_seconds(routine) for routine in catalog) or [0]
         self._general_params = {"example": example, "shortest": self._minutes(lengths[0]),
@@ -49,31 +52,44 @@ class Speech:
     def part_count(self, place: Place) -> int:
         return self.steps.part_count(place)
 
-    def render(self, reply: Reply) -> tuple[str, str | None]:
-        """The SSML to speak and, if the session stays open, the reprompt's SSML."""
+    def render(self, reply: Reply, seed: str = "") -> tuple[str, str | None]:
+        """The SSML to speak and, if the session stays open, the reprompt's SSML; wordings
+        picked for the reply's turn in the session `seed` names (variety.py)."""
         pace = reply.state.pace
-        speech = ssml.join(*(self._line(line, pace) for line in reply.lines))
+        variety = Variety(seed, reply.state.turn)
+        speech = ssml.join(*(self._line(line, pace, variety) for line in reply.lines))
         if reply.ask is None:
             return ssml.speak(speech), None
         subject = _subject(reply.state)
-        question, reprompt = self._questions(reply.ask, subject.id if subject else None, pace)
+        # Hands-free, going on after a run of steps is asked as briefly as can be.
+        asked = ONWARD if reply.state.hands_free and reply.ask is Question.NEXT else reply.ask
+        key = f"ask.{asked}"
+        pick = variety.pick(key, self.phrases.wordings(key))
+        question, reprompt = self._questions(asked, subject.id if subject else None, pace,
+                                             pick)
         return ssml.speak(ssml.join(speech, question)), reprompt
 
-    def _question(self, ask: Question, routine_id: str | None,
-                  pace: timing.Pace) -> tuple[str, str]:
+    def _question(self, asked: str, routine_id: str | None, pace: timing.Pace,
+                  pick: int) -> tuple[str, str]:
         """The question's SSML and the whole reprompt's, about a routine (worked out once)."""
         routine = self.catalog.get(routine_id) if routine_id else None
         params = self._params(Place(routine) if routine else None, pace)
-        question = self.phrases(f"ask.{ask}", **params)
-        choices = self.phrases(f"choices.{ask}", **params)
+        question = self.phrases(f"ask.{asked}", pick, **params)
+        choices = self.phrases(f"choices.{asked}", **params)
         return ssml.text(question), ssml.speak(ssml.text(f"{choices} {question}"))
 
-    def seconds_before_step(self, reply: Reply) -> float:
-        """About how long `reply` speaks before its step: words estimated, silences exact."""
+    def line(self, line: Line, pace: timing.Pace, variety: Variety = FIRST_WORDINGS) -> str:
+        """The SSML of one line (inside <speak>), at `pace`."""
+        return self._line(line, pace, variety)
+
+    def seconds_before_step(self, reply: Reply, seed: str = "") -> float:
+        """About how long `reply` speaks before its step (worded for its turn in the session
+        `seed` names): words estimated, silences exact."""
         step = next((index for index, line in enumerate(reply.lines) if line.key == "step"),
                     len(reply.lines))
+        variety = Variety(seed, reply.state.turn)
         pieces = ssml.heard(ssml.speak(ssml.join(
-            *(self._line(line, reply.state.pace) for line in reply.lines[:step]))))
+            *(self._line(line, reply.state.pace, variety) for line in reply.lines[:step]))))
         return sum(piece if isinstance(piece, float) else timing.speaking_seconds(piece)
                    for piece in pieces)
 
@@ -83,21 +99,30 @@ class Speech:
 
     # Lines.
 
-    def _line(self, line: Line, pace: timing.Pace) -> str:
+    def _line(self, line: Line, pace: timing.Pace, variety: Variety) -> str:
         if line.key == "step":
             return self.steps.part(line.place, pace)
         if line.key in self._menus:
-            return self._menus[line.key]
+            wordings = self._menus[line.key]
+            return wordings[variety.pick(line.key, len(wordings))]
         if line.key == "waiting":
             return ssml.silence(timing.WAIT_SECONDS)
         if line.key == "intro":
             return self._intros(line.routine.id, pace)
         if line.key == "progress":
             return ssml.text(self._progress(line.progress))
+        if line.key == "streak":
+            return ssml.text(self._streak(line.progress))
+        if line.key == "which_side":
+            return ssml.text(self._which_side(line.place, line.hold))
+        if line.key == "how_many_more":
+            return ssml.text(self._how_many_more(line.place, line.hold))
         if line.key == "settings":
             return ssml.text(self._settings(pace))
         params = self._params(line.place or (Place(line.routine) if line.routine else None),
                               pace)
+        if line.progress:
+            params = {**params, "days": str(line.progress.streak)}
         if line.concern:
             params = {**params, "concern": line.concern.name,
                       "others": spoken_list([mid_sentence(r.name) for r in line.routines], "or")}
@@ -107,7 +132,8 @@ class Speech:
             params = {**params, "time": self.clock(line.time)}
         if line.action:
             params = {**params, "action": self.phrases(f"reminder_actions.{line.action}")}
-        return ssml.text(self.phrases(line.key, heard=ssml.spoken_back(line.heard),
+        pick = variety.pick(line.key, self.phrases.wordings(line.key))
+        return ssml.text(self.phrases(line.key, pick, heard=ssml.spoken_back(line.heard),
                                       **{"also": "", **params}))
 
     def _params(self, place: Place | None, pace: timing.Pace) -> dict[str, str]:
@@ -140,12 +166,12 @@ class Speech:
         spans = self.phrases.table("spans")
         return spans.get(seconds) or self.phrases.count(seconds, "second")
 
-    def _menu_short(self, ordered: list[Routine]) -> str:
+    def _menu_short(self, ordered: list[Routine], pick: int) -> str:
         """The routines summed up by kind: "3 stretches, a massage and 5 sets of tips"."""
         kinds = Counter(routine.kind for routine in ordered)
         summary = [self.phrases(f"kinds.{kind}.{'one' if count == 1 else 'many'}", count=count)
                    for kind, count in kinds.items()]
-        return self.phrases("menu", kinds=spoken_list(summary)) if summary else ""
+        return self.phrases("menu", pick, kinds=spoken_list(summary)) if summary else ""
 
     def _menu_full(self, ordered: list[Routine]) -> str:
         """Every routine by name, grouped by kind."""
@@ -159,18 +185,58 @@ class Speech:
         p = self.phrases
         if not progress.finished:
             return p("progress.none")
-        named = [p("progress.routine", name=mid_sentence(routine.name),
-                   times=p(f"progress.times.{TIMES.get(count, 'many')}", count=count))
-                 for routine, count in progress.routines[:NAMED_ROUTINES]]
-        others = len(progress.routines) - NAMED_ROUTINES
-        if others > 0:
-            named.append(p("progress.others", others=p.count(others, "other")))
-        which = spoken_list(named)
+        which = spoken_list([p("progress.routine", name=mid_sentence(routine.name),
+                               times=p(f"progress.times.{TIMES.get(count, 'many')}",
+                                       count=count))
+                             for routine, count in progress.routines])
         week = p("progress.week", count=p.count(progress.finished, "routine"),
                  days=p.count(progress.days, "day"), which=which)
         if progress.streak < 2:
             return week
         return f"{week} {p('progress.streak', days=progress.streak)}"
+
+    def _streak(self, progress: Progress) -> str:
+        """Days in a row now, and the best there has been."""
+        p = self.phrases
+        best = p.count(progress.best, "day")
+        if progress.streak >= 2:
+            if progress.streak >= progress.best:
+                return p("streak.best_yet", days=progress.streak)
+            return p("streak.current", days=progress.streak, best=best)
+        now = p("streak.one" if progress.streak else "streak.none")
+        return f"{now} {p('streak.best_was', best=best)}" if progress.best > 1 else now
+
+    def _which_side(self, place: Place, hold: int | None) -> str:
+        """The side of the hold in progress, with its own instruction if it has one."""
+        p, step = self.phrases, place.routine.steps[place.step]
+        if not step.sides:
+            return p("which_side.none")
+        if hold is None:
+            return p("which_side.done")
+        number, side = divmod(hold, len(step.sides))
+        name = step.sides[side]
+        now = p("which_side.now", side=name, round=number + 1, rounds=step.reps) \
+            if step.reps > 1 else p("which_side.now_once", side=name)
+        said = step.said_for(name)
+        return f"{now} {said}" if said else now
+
+    def _how_many_more(self, place: Place, hold: int | None) -> str:
+        """Rounds left in the step in progress, if it has rounds, then steps (or tips) left."""
+        p, routine = self.phrases, place.routine
+        left = len(routine.steps) - place.steps.stop
+        if routine.kind == Kind.CHECKLIST:
+            return p("how_many_more.tips", left=p.count(left, "tip")) if left \
+                else p("how_many_more.last_tips")
+        step = routine.steps[place.step]
+        parts = []
+        if hold is not None and step.timed and step.reps > 1:
+            number = hold // max(1, len(step.sides)) + 1
+            parts.append(p("how_many_more.rounds", round=number, rounds=step.reps,
+                           left=p.count(step.reps - number, "round"))
+                         if number < step.reps else p("how_many_more.last_round"))
+        parts.append(p("how_many_more.steps", left=p.count(left, "step")) if left
+                     else p("how_many_more.last_step"))
+        return " ".join(parts)
 
     def _settings(self, pace: timing.Pace) -> str:
         """The person's pace, in seconds they will hear, and where ranged holds sit."""
@@ -236,8 +302,7 @@ class Speech:
             return p("plan.ranged", count=count, shortest=self._span(ranged.hold),
                      longest=self._span(ranged.hold_up_to), timer=self._timer(routine, pace))
         if routine.kind == Kind.CHECKLIST:
-            return p("plan.checklist", count=p.count(len(routine.steps), "tip"),
-                     per_turn=routine.per_turn)
+            return p("plan.checklist", count=p.count(len(routine.steps), "tip"))
         if not timed:
             return p("plan.untimed", count=p.count(len(routine.steps), "step"))
         holds = sorted({pace.hold_seconds(step) for step in timed})
@@ -246,7 +311,7 @@ class Speech:
             each_side = p("plan.each_side") if step.sides else ""
             return p("plan.single", rounds=p.count(step.reps, "round"),
                      hold=p.count(holds[0], "second"), each_side=each_side)
-        count = p.count(sum(step.reps * max(1, len(step.sides)) for step in timed), "hold")
+        count = p.count(sum(timing.hold_count(step) for step in timed), "hold")
         if len(holds) == 1:
             return p("plan.same", count=count, hold=p.count(holds[0], "second"))
         return p("plan.mixed", count=count, shortest=p.count(holds[0], "second"),

@@ -8,7 +8,11 @@ from xml.sax.saxutils import escape
 
 from ..content.timing import break_chunks
 
-# Alexa refuses output speech of 8,000 characters or more, tags included.
+# Alexa refuses output speech of 8,000 characters or more, tags included ("The text string
+# must be less than 8000 characters": developer.amazon.com/en-US/docs/alexa/custom-skills/
+# best-practice-text-response.html; the response format in the custom skill JSON reference
+# says the same of outputSpeech, and that a whole response may not exceed 24 kilobytes, which
+# tests/test_limits.py holds every response to, a hands-free run shown on a screen included).
 MAX_SSML_CHARS = 8000
 SPEAK_TAGS = len("<speak></speak>")
 # Characters SSML (XML 1.0) cannot carry or a voice cannot say: controls, lone surrogates,

@@ -13,6 +13,7 @@ place's parts without knowing the pace, and a pace changed mid-step never moves 
 from __future__ import annotations
 
 import dataclasses
+import itertools
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -21,11 +22,14 @@ from ..coach.state import Place
 from ..content import timing
 from ..content.catalog import Catalog
 from ..content.routines import Kind, Step
-from . import ssml
+from . import sounds, ssml
 from .phrases import Phrases
+from .sounds import MAX_AUDIO_TAGS
 
 # Room left in a response for what surrounds a step (introduction, close, question); a step
-# whose SSML needs more than the rest is split across responses.
+# whose SSML needs more than the rest is split across responses, and a hands-free run of
+# steps (coach/conversation.py) is as long as still fits in one part. Alexa's limits for one
+# response: ssml.MAX_SSML_CHARS, and sounds.MAX_AUDIO_TAGS and MAX_AUDIO_SECONDS.
 SURROUNDINGS_BUDGET = 2000
 PART_BUDGET = ssml.MAX_SSML_CHARS - ssml.SPEAK_TAGS - SURROUNDINGS_BUDGET
 # Rendered places kept: every place of a few hundred routines at a few paces; bounded, so a
@@ -39,15 +43,25 @@ class Countdown:
 
     label: str  # "Get into position", "Round 2 of 3 · Left side · Hold", "Rest"
     start_ms: int  # when it starts, counted from the start of the response's speech
-    seconds: int  # how long it lasts
+    seconds: int  # how long it counts down
+    hold: bool = False  # a hold (rather than time to move or rest)
+    # How long it lasts in the speech: its seconds, and the cues said inside it ("Halfway.").
+    lasts_ms: int = 0
+
+    @property
+    def end_ms(self) -> int:
+        return self.start_ms + (self.lasts_ms or self.seconds * 1000)
 
 
 @dataclass(frozen=True)
 class Beat:
     ssml: str
     seconds: float
-    countdown: tuple[str, int] | None = None  # (label, seconds) of one starting here
+    countdown: tuple[str, int, bool] | None = None  # (label, seconds, hold) starting
+    inside: bool = False  # a silence, or a cue said inside a hold or a move
     ends_hold: tuple[int, int] | None = None  # a hold ends here: (step, hold) to start again at
+    holding: bool = False  # after a hold's start, up to and with its release
+    sounds: int = 0  # audio tags in its SSML
 
 
 @dataclass(frozen=True)
@@ -70,7 +84,8 @@ class StepSpeech:
         self._bounds = lru_cache(maxsize=CACHED_PLACES)(self._bounds_at_slowest)
 
     def part_count(self, place: Place) -> int:
-        return len(self._bounds(place.routine.id, place.step, place.from_hold, place.quick))
+        return len(self._bounds(place.routine.id, place.step, place.from_hold, place.quick,
+                                place.to))
 
     def part(self, place: Place, pace: timing.Pace) -> str:
         """The SSML of `place` (one part of one response's steps), at `pace`."""
@@ -86,29 +101,49 @@ class StepSpeech:
 
     def _part(self, place: Place, pace: timing.Pace) -> Part:
         return self._parts(place.routine.id, place.step, place.from_hold, place.quick,
-                           pace)[place.part]
+                           place.to, pace)[place.part]
 
-    def _render(self, routine_id: str, step: int, from_hold: int, quick: bool,
+    def _render(self, routine_id: str, step: int, from_hold: int, quick: bool, to: int,
                 pace: timing.Pace) -> tuple[Part, ...]:
-        place = Place(self.catalog.get(routine_id), step, from_hold=from_hold, quick=quick)
+        place = Place(self.catalog.get(routine_id), step, from_hold=from_hold, quick=quick,
+                      to=to)
         beats = self._beats(place, pace)
-        return tuple(Part(" ".join(beat.ssml for beat in beats[start:stop]),
-                          _countdowns(beats[start:stop]), _marks(beats[start:stop]))
-                     for start, stop in self._bounds(routine_id, step, from_hold, quick))
+        # Where each structural beat is at this pace (cues and silences inside holds and moves
+        # vary with the pace and the hold's length; the rest never do).
+        at = [index for index, beat in enumerate(beats) if not beat.inside] + [len(beats)]
+        return tuple(Part(" ".join(beat.ssml for beat in beats[at[start]:at[stop]]),
+                          _countdowns(beats[at[start]:at[stop]]),
+                          _marks(beats[at[start]:at[stop]]))
+                     for start, stop in self._bounds(routine_id, step, from_hold, quick, to))
 
-    def _bounds_at_slowest(self, routine_id: str, step: int, from_hold: int,
-                           quick: bool) -> tuple[tuple[int, int], ...]:
-        """Where the parts start and stop, as beat indexes, packed as few as fit."""
-        place = Place(self.catalog.get(routine_id), step, from_hold=from_hold, quick=quick)
+    def _bounds_at_slowest(self, routine_id: str, step: int, from_hold: int, quick: bool,
+                           to: int) -> tuple[tuple[int, int], ...]:
+        """Where the parts start and stop, packed as few as fit within Alexa's limits: counted
+        in structural beats, so that a part is cut alike at every pace."""
+        place = Place(self.catalog.get(routine_id), step, from_hold=from_hold, quick=quick,
+                      to=to)
         beats = self._beats(place, timing.SLOWEST)
+        # Units a part may start at: a hold is never cut (its start, cues and release stay in
+        # one response); each unit's place counted in structural beats, its size and sounds.
+        units: list[list[int]] = []  # [structural index, characters, sounds]
+        structural = -1
+        for beat in beats:
+            if not beat.inside:
+                structural += 1
+                if not beat.holding:
+                    units.append([structural, 0, 0])
+            units[-1][1] += 1 + len(beat.ssml)
+            units[-1][2] += beat.sounds
         bounds: list[tuple[int, int]] = []
-        start, size = 0, 0
-        for index, beat in enumerate(beats):
-            if index > start and size + 1 + len(beat.ssml) > PART_BUDGET:
-                bounds.append((start, index))
-                start, size = index, 0
-            size += 1 + len(beat.ssml)
-        bounds.append((start, len(beats)))
+        start, size, played = 0, 0, 0
+        for first, characters, sounded in units:
+            if first > start and (size + characters > PART_BUDGET
+                                  or played + sounded > MAX_AUDIO_TAGS):
+                bounds.append((start, first))
+                start, size, played = first, 0, 0
+            size += characters
+            played += sounded
+        bounds.append((start, structural + 1))
         return tuple(bounds)
 
     def _beats(self, place: Place, pace: timing.Pace) -> list[Beat]:
@@ -136,23 +171,37 @@ class StepSpeech:
         of each hold marked with where to start again after it."""
         beats: list[Beat] = []
         heading: dict[str, str] = {}
-        pending: tuple[str, int] | None = None
+        pending: tuple[str, int, bool] | None = None
         held = from_hold
-        for event in timing.step_events(step, pace, from_hold, get_ready):
+        holding = False
+        sounded = pace.sounds and pace.hold_seconds(step) >= timing.LONG_HOLD
+        events = list(timing.step_events(step, pace, from_hold, get_ready))
+        for at, event in enumerate(events):
             if isinstance(event, timing.Release):
                 held += 1
                 after = (index, held) if held < timing.hold_count(step) else (index + 1, 0)
                 beats[-1] = dataclasses.replace(beats[-1], ends_hold=after)
             if isinstance(event, timing.Silence):
-                # A hold counts its whole length (cues fall inside it); a move, its silence.
-                counted = pending and (pending[0], pending[1] or event.seconds)
-                beats.append(Beat(ssml.silence(event.seconds), event.seconds, counted or None))
+                # A hold counts its whole length, a move its silences (cues fall inside both).
+                counted = pending and (pending[0], pending[1] or _moving(events, at),
+                                       pending[2])
+                beats.append(Beat(ssml.silence(event.seconds), event.seconds, counted or None,
+                                  inside=True, holding=holding))
                 pending = None
                 continue
-            if isinstance(event, timing.SideStart):
-                beats.append(_words(self._side(step, event)))
+            if isinstance(event, INSIDE_CUES):
+                beat = dataclasses.replace(_words(self.cue(kind, event)), inside=True)
+            elif isinstance(event, timing.Release) and sounded:
+                beat = _sounded(self.cue(kind, event))
+            elif isinstance(event, timing.SideStart):
+                beat = _words(self._side(step, event))
             else:
-                beats.append(_words(self.cue(kind, event)))
+                beat = _words(self.cue(kind, event))
+            if isinstance(event, timing.HoldStart) and sounded:
+                beat = dataclasses.replace(beat, sounds=1)  # counted where the hold starts
+            beats.append(dataclasses.replace(beat, holding=holding))
+            holding = isinstance(event, timing.HoldStart) or (
+                holding and not isinstance(event, timing.Release))
             if isinstance(event, timing.RoundStart):
                 heading = {"round": _label(self.cue(kind, event))}
             elif isinstance(event, timing.SideStart):
@@ -160,9 +209,9 @@ class StepSpeech:
             elif isinstance(event, timing.HoldStart):
                 label = self.phrases("screen.separator").join(
                     [*heading.values(), _label(self.cue(kind, event))])
-                pending = (label, pace.hold_seconds(step))
+                pending = (label, pace.hold_seconds(step), True)
             elif isinstance(event, timing.GetReady | timing.SwitchSides | timing.RestStart):
-                pending = (_label(self.cue(kind, event)), 0)
+                pending = (_label(self.cue(kind, event)), 0, False)
         return beats
 
     def _side(self, step: Step, event: timing.SideStart) -> str:
@@ -182,6 +231,10 @@ class StepSpeech:
             return p(f"release.{kind}")
         if isinstance(event, timing.SecondsLeft):
             return p("countdown", seconds=event.seconds)
+        if isinstance(event, timing.Halfway) and event.seconds:
+            return p("halfway_left", seconds=event.seconds)
+        if isinstance(event, timing.Count):
+            return p(f"count.{event.number}")
         if isinstance(event, timing.RoundStart):
             return p("round", number=event.number, total=event.total)
         if isinstance(event, timing.SideStart):
@@ -192,12 +245,33 @@ class StepSpeech:
         return p(CUE_KEYS[type(event)])
 
 
+# Cues said while a hold or a move goes on: the screen's countdown runs through them.
+INSIDE_CUES = (timing.SecondsLeft, timing.Halfway, timing.Count)
 CUE_KEYS = {timing.Halfway: "halfway", timing.RestStart: "rest",
             timing.SwitchSides: "switch_sides"}
 
 
+def _sounded(text: str) -> Beat:
+    """`text` after the end-of-hold sound."""
+    words = _words(text)
+    return Beat(f"{sounds.audio(sounds.END_OF_HOLD)} {words.ssml}",
+                sounds.SOUND_SECONDS + words.seconds)
+
+
 def _words(text: str) -> Beat:
     return Beat(ssml.text(text), timing.speaking_seconds(text))
+
+
+def _moving(events: list[timing.Event], start: int) -> int:
+    """Seconds of the move whose first silence is events[start]: its silences, and the cues
+    between them, up to the next event of another kind."""
+    seconds = 0
+    for event in events[start:]:
+        if isinstance(event, timing.Silence):
+            seconds += event.seconds
+        elif not isinstance(event, timing.SecondsLeft):
+            break
+    return seconds
 
 
 def _label(cue: str) -> str:
@@ -216,11 +290,15 @@ def _marks(beats: list[Beat]) -> tuple[Mark, ...]:
 
 
 def _countdowns(beats: list[Beat]) -> tuple[Countdown, ...]:
-    """Each countdown starting in `beats`, timed from the first beat."""
+    """Each countdown starting in `beats`, timed from the first beat, lasting through the cues
+    said inside it."""
     found, clock = [], 0.0
-    for beat in beats:
+    for index, beat in enumerate(beats):
         if beat.countdown:
-            label, seconds = beat.countdown
-            found.append(Countdown(label, round(clock * 1000), seconds))
+            label, seconds, hold = beat.countdown
+            lasts = sum(inside.seconds for inside in itertools.takewhile(
+                lambda later: later.inside, beats[index:]))
+            found.append(Countdown(label, round(clock * 1000), seconds, hold,
+                                   round(lasts * 1000)))
         clock += beat.seconds
     return tuple(found)
