@@ -29,7 +29,7 @@ def app(database_url, clock):
     app = create_app(Settings(routines=(ROUTINES,), verify=False,
                               database=DatabaseUrl.parse(database_url)), clock=clock)
     yield app
-    app.extensions["stretch_coach"]["database"].close()
+    app.extensions["stretch_coach"]["store"].close()
 
 
 @pytest.fixture
