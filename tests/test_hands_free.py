@@ -15,7 +15,7 @@ from skill.content.routines import Kind
 from skill.simulator.envelopes import Device
 
 from .conversing import stretch_with_sides
-from .helpers import Person, client_sender, held_seconds, make_app
+from .helpers import Person, assert_sound, client_sender, held_seconds, make_app
 from .test_barge_in import START, holds_heard
 from .test_limits import MAX_RESPONSE_BYTES, assert_within_limits
 from .wordings import says, wordings
@@ -183,3 +183,16 @@ def test_a_barge_in_during_a_run_is_placed_to_the_round(tmp_path, fixture_catalo
     resumed = someone.say(intents.YES)
     assert held_seconds(resumed.ssml)[0] == timing.Pace().hold_seconds(step)
     assert len(held_seconds(resumed.ssml)) >= timing.hold_count(step) - 1
+
+
+@pytest.mark.parametrize("to", [0, 1, 3, 7, 99, -1, True, "6"])
+def test_a_tampered_run_end_is_dropped_and_the_reply_is_sound(someone, routine, to):
+    someone.intent(intents.HANDS_FREE)
+    run = someone.start(routine.name)
+    someone._session["attributes"] = {**run.attributes, "to": to}  # not where this run ends
+    turn = someone.say(intents.NEXT)
+    assert_sound(turn.status, turn.body)
+    assert_within_limits(turn)
+    # dropped with the state (a run end where none is) or alone (not a whole number in range)
+    step = turn.attributes.get("step")
+    assert step in (None, 1) and turn.attributes.get("to", 1) in routine.turn_ends(step or 0)
