@@ -4,6 +4,7 @@ like the voice; voice-only devices get exactly what they got before."""
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 
 import pytest
 
@@ -116,8 +117,12 @@ def test_the_menu_and_the_welcome_back_and_the_end(show):
 @pytest.mark.parametrize("intent", [intents.NEXT, intents.PREVIOUS, intents.REPEAT,
                                     intents.PAUSE])
 def test_a_touched_step_button_does_what_saying_it_does(client, alexa_settings_api, intent):
+    # one clock for both, so their requests' whole-second timestamps (kept in the session
+    # attributes compared below) cannot fall either side of a second's end
+    now = datetime.now(UTC)
     said, touched = (Person(client_sender(client), Device(api_endpoint=alexa_settings_api.url,
-                                                          screen=SHOW)) for _ in range(2))
+                                                          screen=SHOW), now=now)
+                     for _ in range(2))
     for person in (said, touched):
         person.launch()
         person.start("leg cramp massage")
