@@ -4,7 +4,6 @@ found in the article it names."""
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 
@@ -19,15 +18,11 @@ from skill.simulator.envelopes import Resolution, slot
 
 from .helpers import ROOT, ROUTINES, Person, client_sender, held_seconds, sqlite_database
 
-# The articles are not ours to copy into the repository: they lie beside the checkout, or where
-# STRETCH_COACH_ARTICLES says (.ci/run points its clone's run of this file at them).
-ARTICLES = Path(os.environ.get("STRETCH_COACH_ARTICLES", ROOT.parent / "shared" / "seeds"))
+ARTICLES = ROOT / "tests" / "fixtures" / "articles"
 SHIPPED = load_catalog([ROUTINES])
 
 
 def article(number: str) -> str:
-    if not ARTICLES.is_dir():
-        pytest.skip(f"the articles are not here ({ARTICLES}): set STRETCH_COACH_ARTICLES")
     (path,) = ARTICLES.glob(f"{number}_*.txt")
     return _plain(path.read_text(encoding="utf-8"))
 
